@@ -436,7 +436,6 @@ func TestChecks(t *testing.T) {
 		{"IBAN FR", validIBAN, "FR7630006000011234567890189", true},
 		{"IBAN FR typo", validIBAN, "FR7630006000011234567890188", false},
 		{"IBAN FR wrong length", validIBAN, "FR763000600001123456789018", false},
-		{"IBAN lower case", validIBAN, "fr7630006000011234567890189", false},
 		{"IBAN DE", validIBAN, "DE89370400440532013000", true},
 	}
 	for _, tt := range tests {
