@@ -109,7 +109,9 @@ func Generate(opt Options, n int) ([]Generated, error) {
 		r := rand.New(rand.NewPCG(uint64(opt.Seed), uint64(i)))
 		f := fams[r.IntN(len(fams))]
 		doc := generateOne(r, f, typ)
-		doc.Name = fmt.Sprintf("synth-%04d-%s-%s", i, typ, f.id)
+		// The name says nothing of the type or layout, so that a classifier
+		// measured on the set reads the content; index.tsv keeps both.
+		doc.Name = fmt.Sprintf("piece-%04d", i)
 		if sc != nil {
 			scan, err := sc.scan(doc.PDF, doc.Pages, r)
 			if err != nil {
@@ -134,7 +136,8 @@ func generateOne(r *rand.Rand, f *family, typ string) Generated {
 }
 
 // WriteSet writes NAME.pdf and NAME.gold.json (and NAME-scan.pdf with
-// NAME-scan.gold.json for scanned variants) into dir, which it creates.
+// NAME-scan.gold.json for scanned variants) into dir, which it creates, and
+// index.tsv naming each document's type and layout family.
 func WriteSet(dir string, docs []Generated) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("création du dossier %s impossible : %w", dir, err)
@@ -154,6 +157,14 @@ func WriteSet(dir string, docs []Generated) error {
 			return fmt.Errorf("écriture de %s.gold.json impossible : %w", name, err)
 		}
 		return nil
+	}
+	var index bytes.Buffer
+	index.WriteString("fichier\ttype\tmise_en_page\tpages\n")
+	for _, d := range docs {
+		fmt.Fprintf(&index, "%s.pdf\t%s\t%s\t%d\n", d.Name, d.Gold.DocumentType, d.Layout, d.Pages)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.tsv"), index.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("écriture de index.tsv impossible : %w", err)
 	}
 	for _, d := range docs {
 		if err := write(d.Name, d.PDF, d.Gold); err != nil {
