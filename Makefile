@@ -1,0 +1,41 @@
+# Dépenses éclairées — build, test, demo and benchmarks.
+GO        ?= go
+BIN       := bin/depenses
+PKGS      := ./...
+export CGO_ENABLED ?= 0
+
+.PHONY: all build deps test vet staticcheck unit race fuzz bench demo clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/depenses
+
+deps:
+	./scripts/install-deps.sh
+
+vet:
+	$(GO) vet $(PKGS)
+
+staticcheck:
+	$(GO) tool staticcheck $(PKGS)
+
+# The race detector needs cgo.
+race:
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+test: deps build vet staticcheck race
+
+# Runs every fuzz target for FUZZTIME each (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	./scripts/fuzz-all.sh $(FUZZTIME)
+
+bench: deps build
+	./scripts/bench.sh
+
+demo: deps build
+	./scripts/demo.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,24 @@
+// Command depenses reads the attachments of the State's purchase orders and
+// extracts what they say. See README.md and docs/ for its use.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	root := &cobra.Command{
+		Use:           "depenses",
+		Short:         "Dépenses éclairées : lecture et enrichissement des pièces jointes des engagements juridiques",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(textCommand(), extractCommand(), evalCommand(), synthCommand())
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "erreur :", err)
+		os.Exit(2)
+	}
+}
