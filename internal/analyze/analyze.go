@@ -8,6 +8,7 @@ import (
 
 	"github.com/depenses-eclairees/depenses/internal/classify"
 	"github.com/depenses-eclairees/depenses/internal/document"
+	"github.com/depenses-eclairees/depenses/internal/extract"
 	"github.com/depenses-eclairees/depenses/internal/extract/items"
 )
 
@@ -32,6 +33,11 @@ func fill(doc *document.Document, res *document.Result) {
 	}
 	c := classify.Classify(classify.Input{FileName: filepath.Base(doc.Name), Doc: doc})
 	res.DocumentType = &document.TypeGuess{Value: c.Type, Confidence: round3(c.Confidence)}
+	ext := extract.Extract(doc, c.Type)
+	for k, v := range ext.Fields {
+		res.Fields[k] = v
+	}
+	res.Warnings = append(res.Warnings, ext.Warnings...)
 	if tableTypes[c.Type] {
 		table, warnings := items.Items(doc)
 		res.Lines = append(res.Lines, table.Items...)

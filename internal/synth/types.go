@@ -305,18 +305,20 @@ func (g *gen) lineTable(lines []line, consulting, showRate bool, sign int64) tab
 	return t
 }
 
-// totalsRows prints HT, VAT per rate and TTC, and records them in the gold.
+// totalsRows prints HT, VAT per rate and TTC, and records them in the gold
+// with the sign printed: a credit note printed with minus signs has negative
+// gold amounts, one that says "à déduire" has positive ones.
 func (g *gen) totalsRows(s sums, micro bool, sign int64) totalsBlock {
 	t := totalsBlock{strong: -1}
 	t.rows = append(t.rows, kv{g.lab("total_ht"), g.money(sign * s.ht)})
-	g.set("montant_ht", centsValue(s.ht))
+	g.set("montant_ht", centsValue(sign*s.ht))
 	if micro {
 		if g.r.IntN(2) == 0 {
 			t.rows = append(t.rows, kv{g.lab("total_ttc"), g.money(sign * s.ttc)})
-			g.set("montant_ttc", centsValue(s.ttc))
+			g.set("montant_ttc", centsValue(sign*s.ttc))
 		} else {
 			t.rows = append(t.rows, kv{g.lab("net"), g.money(sign * s.ttc)})
-			g.set("net_a_payer", centsValue(s.ttc))
+			g.set("net_a_payer", centsValue(sign*s.ttc))
 		}
 		t.strong = len(t.rows) - 1
 		return t
@@ -328,12 +330,12 @@ func (g *gen) totalsRows(s sums, micro bool, sign int64) totalsBlock {
 	if len(s.rates) > 1 {
 		t.rows = append(t.rows, kv{"Total TVA", g.money(sign * s.tva)})
 	}
-	g.set("montant_tva", centsValue(s.tva))
+	g.set("montant_tva", centsValue(sign*s.tva))
 	if len(s.rates) == 1 {
 		g.set("taux_tva", rateValue(s.rates[0]))
 	}
 	t.rows = append(t.rows, kv{g.lab("total_ttc"), g.money(sign * s.ttc)})
-	g.set("montant_ttc", centsValue(s.ttc))
+	g.set("montant_ttc", centsValue(sign*s.ttc))
 	t.strong = len(t.rows) - 1
 	return t
 }

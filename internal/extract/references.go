@@ -1,0 +1,350 @@
+package extract
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/depenses-eclairees/depenses/internal/fr"
+)
+
+// Labels of the document's own number, per type. "title" labels are the
+// document's title followed by its number ("Facture FA-2017-0010"); they
+// count only when they open a cell.
+var (
+	invoiceNumberLabels = labels(
+		tagged("95", "facture n", "facture no", "n de facture", "no de facture", "numero de facture", "n facture", "no facture", "ref facture",
+			"reference facture", "reference de la facture", "invoice no", "invoice number", "invoice n", "n de piece", "numero de piece", "facture numero"),
+		tagged("title", "facture", "invoice", "facture d'acompte", "facture de solde"),
+		tagged("75", "reference", "ref", "numero", "n"),
+		tagged("other", "facture liee", "facture d'origine", "facture initiale", "facture a regler", "reference client", "reference commande",
+			"ref commande", "ref marche", "reference du marche", "reference de commande", "n tva", "numero de tva", "n siret", "n client", "numero client"),
+	)
+	creditNoteNumberLabels = labels(
+		tagged("95", "avoir n", "avoir no", "n d'avoir", "numero d'avoir", "n avoir", "ref avoir", "reference avoir", "note de credit n",
+			"credit note no", "credit note number", "facture d'avoir n", "n de piece", "numero de piece"),
+		tagged("title", "avoir", "note de credit", "credit note", "facture d'avoir"),
+		tagged("75", "reference", "ref", "numero", "n"),
+		tagged("other", "facture liee", "facture d'origine", "facture initiale", "n facture", "facture n", "reference client", "reference commande",
+			"ref commande", "ref marche", "reference du marche", "n tva", "numero de tva", "n siret", "n client", "numero client"),
+	)
+	quoteNumberLabels = labels(
+		tagged("95", "devis n", "devis no", "n de devis", "n devis", "numero de devis", "numero du devis", "ref devis", "reference devis", "reference du devis",
+			"proposition n", "offre n", "n de l'offre", "reference de l'offre", "ref offre", "n de proposition", "quotation no", "quote no", "n dossier", "dossier n"),
+		tagged("title", "devis", "proposition commerciale", "proposition financiere", "offre commerciale", "quotation"),
+		tagged("75", "reference", "ref", "numero", "n"),
+		tagged("other", "reference du marche", "ref marche", "reference client", "n tva", "numero de tva", "n siret", "n client", "numero client",
+			"reference commande", "ref commande"),
+	)
+	orderNumberLabels = labels(
+		tagged("95", "bon de commande n", "n de commande", "numero de commande", "commande n", "n commande", "n de bon de commande",
+			"numero du bon de commande", "purchase order", "purchase order id", "order number", "order no", "n du bon de commande",
+			"n d'engagement juridique", "numero d'engagement juridique", "n ej", "numero ej", "n d'engagement", "engagement juridique n", "bon n"),
+		tagged("title", "bon de commande", "commande"),
+		tagged("other", "reference du marche", "ref marche", "n tva", "numero de tva", "n siret", "sales order id", "n de marche", "marche n"),
+	)
+)
+
+// extractNumero reads the document's own number.
+func (r *run) extractNumero(rules typeRules) {
+	if rules.numero == nil {
+		return
+	}
+	type cand struct {
+		h    hit
+		prio float64
+	}
+	var best *cand
+	for _, h := range r.v.findAll(rules.numero) {
+		if h.tag == "other" {
+			continue
+		}
+		prio := 0.95
+		switch h.tag {
+		case "title":
+			prio = 0.9
+			if !startsCell(h) {
+				continue
+			}
+		case "75":
+			prio = 0.75
+			if !startsCell(h) {
+				continue
+			}
+		}
+		val, s, _ := valueRight(h)
+		line := h.line
+		if tok, ts, te := referenceToken(val); tok != "" {
+			if best == nil || prio > best.prio {
+				best = &cand{hit{value: tok, conf: prio, line: line, start: s + ts, end: s + te}, prio}
+			}
+			continue
+		}
+		if h.tag == "title" || !labelEndsCell(h) {
+			continue
+		}
+		// Table header: the number under its label.
+		if bl, bt, bs, _ := r.v.valueBelow(h, 2); bt != "" {
+			if tok, ts, te := referenceToken(bt); tok != "" && (best == nil || prio-0.03 > best.prio) {
+				best = &cand{hit{value: tok, conf: prio - 0.03, line: bl, start: bs + ts, end: bs + te}, prio - 0.03}
+			}
+		}
+	}
+	if best == nil {
+		return
+	}
+	r.set("numero", best.h)
+	if rules.orderNumber {
+		h := best.h
+		r.set("reference_commande", h)
+		if ej, ok := fr.ParseEJ(h.value.(string)); ok {
+			h.value = ej
+			r.set("numero_ej", h)
+		}
+	}
+}
+
+// referenceToken reads a document number at the start of a value: one
+// token with a digit, made of letters, digits and -/_. , that is not a
+// date, an amount or a word.
+func referenceToken(val string) (string, int, int) {
+	t := strings.TrimLeft(val, " :#°")
+	off := len(val) - len(t)
+	end := strings.IndexAny(t, " \t")
+	if end < 0 {
+		end = len(t)
+	}
+	tok := strings.TrimRight(t[:end], ".,;:)")
+	if len(tok) < 2 || len(tok) > 40 {
+		return "", 0, 0
+	}
+	digits := 0
+	for _, c := range tok {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c < 128 && (unicode.IsLetter(c) || strings.ContainsRune("-/_.", c)):
+		default:
+			return "", 0, 0
+		}
+	}
+	if digits == 0 {
+		return "", 0, 0
+	}
+	if _, ok := fr.ParseDate(tok); ok {
+		return "", 0, 0
+	}
+	if _, ok := fr.ParseAmount(tok); ok && strings.ContainsAny(tok, ",") {
+		return "", 0, 0
+	}
+	// A bare short number is a quantity or a page, not a reference
+	// ("Page 1", "n° 3").
+	if digits == len(tok) && len(tok) < 4 {
+		return "", 0, 0
+	}
+	return tok, off, off + len(tok)
+}
+
+// Labels of references to other documents.
+var refLabels = labels(
+	tagged("commande", "bon de commande n", "n de bon de commande", "n de commande", "numero de commande", "commande n", "votre commande", "votre commande n",
+		"votre reference", "vos references", "votre ref", "reference commande", "ref commande", "reference de commande", "your reference", "your ref",
+		"n d'engagement", "numero d'engagement", "n ej", "numero ej", "engagement juridique", "n d'engagement juridique", "numero d'engagement juridique",
+		"purchase order", "order reference", "po number", "bon de commande", "n bc", "ref bc", "buyer order ref", "order ref", "n du bon de commande"),
+	tagged("marche", "ref marche", "reference du marche", "reference marche", "n de marche", "marche n", "numero de marche", "numero du marche", "n du marche",
+		"accord cadre n", "n accord cadre", "n de l'accord cadre", "numero d'accord cadre", "numero de l'accord cadre", "reference de l'accord cadre",
+		"contrat n", "n de contrat", "numero de contrat", "agreement ref", "contract ref", "contract reference", "marche subsequent n",
+		"accord cadre", "marche", "reference accord cadre", "n du contrat", "id accord cadre", "identifiant accord cadre"),
+	tagged("service", "code service", "service executant", "code du service executant", "code service executant", "buyer ref", "buyer reference",
+		"code service chorus", "sous le code service", "code service destinataire", "service destinataire", "code chorus service"),
+	tagged("other", "sales order id", "reference client", "n client", "facture liee", "libelle accord cadre", "objet du marche", "marche public",
+		"marches publics", "accord cadre a bons de commande", "date de notification", "montant"),
+)
+
+// extractReferences reads the order, marché and service references.
+func (r *run) extractReferences(rules typeRules) {
+	for _, h := range r.v.findAll(refLabels) {
+		switch h.tag {
+		case "commande":
+			if rules.orderNumber {
+				continue // the order's own number, read by extractNumero
+			}
+			val, s, _ := valueRight(h)
+			ln := h.line
+			if val == "" && labelEndsCell(h) {
+				if bl, bt, bs, _ := r.v.valueBelow(h, 1); bt != "" {
+					ln, val, s = bl, bt, bs
+				}
+			}
+			tok, ts, te := referenceToken(val)
+			if tok == "" {
+				continue
+			}
+			hh := hit{value: tok, conf: 0.88, line: ln, start: s + ts, end: s + te}
+			r.set("reference_commande", hh)
+			if ej, ok := fr.ParseEJ(tok); ok {
+				hh.value = ej
+				r.set("numero_ej", hh)
+			}
+		case "marche":
+			if (h.phrase == "marche" || h.phrase == "accord cadre") && !startsCell(h) {
+				continue
+			}
+			val, s, _ := valueRight(h)
+			ln := h.line
+			if val == "" && labelEndsCell(h) {
+				if bl, bt, bs, _ := r.v.valueBelow(h, 1); bt != "" {
+					ln, val, s = bl, bt, bs
+				}
+			}
+			ref, ts, te := marketReference(val)
+			if ref == "" {
+				continue
+			}
+			conf := 0.88
+			if h.phrase == "marche" || h.phrase == "accord cadre" {
+				conf = 0.75
+			}
+			r.set("reference_marche", hit{value: ref, conf: conf, line: ln, start: s + ts, end: s + te})
+		case "service":
+			val, s, _ := valueRight(h)
+			ln := h.line
+			if val == "" && labelEndsCell(h) {
+				if bl, bt, bs, _ := r.v.valueBelow(h, 2); bt != "" {
+					ln, val, s = bl, bt, bs
+				}
+			}
+			tok := firstToken(val)
+			if !isServiceCode(tok) {
+				continue
+			}
+			i := strings.Index(val, tok)
+			r.set("code_service", hit{value: tok, conf: 0.85, line: ln, start: s + i, end: s + i + len(tok)})
+		}
+	}
+}
+
+// marketReference reads a marché or accord-cadre reference: a short value
+// with a digit ("MAPA 24-075", "2022AMO0538402", "AC-2025-047-L4"), not a
+// sentence.
+func marketReference(val string) (string, int, int) {
+	t := strings.TrimSpace(strings.TrimLeft(val, " :#°"))
+	if t == "" {
+		return "", 0, 0
+	}
+	off := strings.Index(val, t)
+	t = strings.TrimRight(t, ".,;")
+	toks := strings.Fields(t)
+	if len(toks) == 0 || len(toks) > 3 || len(t) > 40 || !strings.ContainsAny(t, "0123456789") {
+		return "", 0, 0
+	}
+	for _, tok := range toks {
+		if len(tok) > 3 && startsLower(tok) {
+			return "", 0, 0
+		}
+		if _, ok := fr.ParseDate(tok); ok {
+			return "", 0, 0
+		}
+	}
+	// A lone word before the reference ("MAPA 24-075") is kept only when
+	// it is an upper-case code.
+	if len(toks) > 1 && !strings.ContainsAny(toks[0], "0123456789") && strings.ToUpper(toks[0]) != toks[0] {
+		return "", 0, 0
+	}
+	return t, off, off + len(t)
+}
+
+// isServiceCode: a Chorus Pro service code is a single token, capitals
+// and digits with separators, not a word of a sentence.
+func isServiceCode(tok string) bool {
+	if len(tok) < 2 || len(tok) > 40 {
+		return false
+	}
+	upper := 0
+	for _, c := range tok {
+		switch {
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			upper++
+		case c == '-' || c == '_' || c == '/' || c == '.':
+		default:
+			return false
+		}
+	}
+	return upper >= 2
+}
+
+// Labels of CPV codes and contract durations.
+var codeLabels = labels(
+	tagged("cpv", "cpv", "code cpv", "code cpv principal", "classification cpv", "nomenclature cpv", "codes cpv"),
+	tagged("duree", "duree du marche", "duree de l'accord cadre", "duree d'execution", "duree du contrat", "duree initiale", "duree",
+		"conclu pour une duree de", "duree d'execution du marche", "duree globale"),
+)
+
+// extractCodes reads the CPV code and the duration in months.
+func (r *run) extractCodes(rules typeRules) {
+	for _, h := range r.v.findAll(codeLabels) {
+		l := h.line
+		switch h.tag {
+		case "cpv":
+			rest := l.text[h.end:]
+			for i := 0; i+8 <= len(rest); i++ {
+				if i > 0 && rest[i-1] >= '0' && rest[i-1] <= '9' {
+					continue
+				}
+				j := i
+				for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+					j++
+				}
+				if j-i != 8 {
+					i = j
+					continue
+				}
+				e := j
+				if e+1 < len(rest) && rest[e] == '-' && rest[e+1] >= '0' && rest[e+1] <= '9' {
+					e += 2
+				}
+				if cpv, ok := fr.NormalizeCPV(rest[i:e]); ok {
+					r.set("code_cpv", hit{value: cpv, conf: 0.9, line: l, start: h.end + i, end: h.end + e})
+				}
+				break
+			}
+		case "duree":
+			if !rules.duration {
+				continue
+			}
+			f := " " + l.fold + " "
+			if strings.Contains(f, " valable ") || strings.Contains(f, " validite ") || strings.Contains(f, " personne morale ") {
+				continue
+			}
+			rest := l.fold[h.fend:]
+			toks := strings.Fields(rest)
+			for i, t := range toks {
+				if i > 8 {
+					break
+				}
+				n, err := strconv.Atoi(t)
+				if err != nil || n <= 0 || n > 240 {
+					continue
+				}
+				if i+1 >= len(toks) {
+					// "Durée (mois) : 9" — the unit is in the label.
+					if strings.Contains(h.line.fold[:h.fend+2], "mois") {
+						r.setDuration(l, float64(n))
+					}
+					break
+				}
+				switch toks[i+1] {
+				case "mois":
+					r.setDuration(l, float64(n))
+				case "ans", "an", "annees", "annee":
+					r.setDuration(l, float64(12*n))
+				}
+				break
+			}
+		}
+	}
+}
+
+func (r *run) setDuration(l *tline, months float64) {
+	r.set("duree_mois", hit{value: months, conf: 0.8, line: l})
+}
