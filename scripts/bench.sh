@@ -42,7 +42,14 @@ done
 
 echo
 echo "== 3. OCR : go test -bench, surcoût par page contre la CLI tesseract, et gain à 2 processus"
-go test -run '^$' -bench 'BenchmarkOCR' -benchtime 1x -timeout 30m ./internal/intake/ocr | tee "$work/ocr.txt"
+# Three rounds: OCR times vary from run to run on a shared machine; the ratios use the means.
+go test -run '^$' -bench 'BenchmarkOCR' -benchtime 1x -count 3 -timeout 30m ./internal/intake/ocr | tee "$work/ocr.txt"
+mean() { awk -v name="$1" -v unit="$2" '$1 ~ name { for (i = 1; i <= NF; i++) if ($(i+1) == unit) { s += $i; n++ } } END { if (n) printf "%.3f", s / n }' "$work/ocr.txt"; }
+ours=$(mean 'OCR/ours' 's/page'); cli=$(mean 'OCR/tesseract-cli' 's/page')
+oursc=$(mean 'OCR/ours' 'cpu-s/page'); clic=$(mean 'OCR/tesseract-cli' 'cpu-s/page')
+w1=$(mean 'workers=1' 'pages/s'); w2=$(mean 'workers=2' 'pages/s')
+echo "   s/page : nous $ours, tesseract seul $cli, surcoût $(awk -v a="$ours" -v b="$cli" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }') (temps CPU : $oursc contre $clic, $(awk -v a="$oursc" -v b="$clic" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }'))"
+echo "   pages/s : 1 processus $w1, 2 processus $w2, gain $(ratio "$w2" "$w1")×"
 
 echo
 echo "== 4. Mémoire de pointe : numérisation de 50 pages, 2 processus OCR"

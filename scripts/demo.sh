@@ -5,14 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=bin/depenses
 echo "== Lecture des pièces d'exemple (testdata/demo) =="
-"$bin" extract testdata/demo/* > bin/demo.jsonl
+"$bin" extract $(ls testdata/demo/* | grep -v SOURCES) > bin/demo.jsonl
 python3 - bin/demo.jsonl <<'PY' 2>/dev/null || cat bin/demo.jsonl
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     name = r["file"].split("/")[-1]
-    status = "erreur : " + r["error"] if r.get("error") else f'{r["pages"]} page(s), texte : {r["text_source"] or "aucun"}'
-    print(f'- {name:45} {r["media_type"][:40]:40} {status} ({r["elapsed_ms"]} ms)')
+    kind = (r.get("document_type") or {}).get("value", "?")
+    status = "erreur : " + r["error"] if r.get("error") else f'{kind}, {r["pages"]} page(s), texte : {r["text_source"] or "aucun"}'
+    print(f'- {name:42} {status} ({r["elapsed_ms"]} ms)')
+    for item in r["lines"][:5]:
+        print(f'    ligne : {item.get("designation", "")[:50]:50} {item.get("montant_ht", "")}')
     for k, v in sorted(r["fields"].items()):
         valid = "" if v.get("valid") is None else (" ✓" if v["valid"] else " ✗ clé invalide")
         print(f'    {k:28} {v["value"]}{valid}')
