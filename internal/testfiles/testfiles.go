@@ -11,7 +11,6 @@ import (
 	"hash/crc32"
 	"io"
 	"strings"
-	"unicode"
 )
 
 // PDF assembles a classic PDF from object bodies (object i+1 is objects[i])
@@ -129,25 +128,22 @@ func writeChunk(w io.Writer, kind string, data []byte) {
 	w.Write(n[:])
 }
 
-// Similarity compares two texts after folding case and white space: 1 −
-// edit distance / length of the longer, over words, so that layout spaces and
-// line breaks do not count but every wrong, missing or extra word does.
+// Similarity is 1 − edit distance / length of the longer text, over
+// characters, after folding case and runs of white space: layout spaces and
+// line breaks do not count, every wrong, missing or extra character does.
 func Similarity(got, want string) float64 {
-	a, b := words(got), words(want)
+	a, b := fold(got), fold(want)
 	if len(a) == 0 && len(b) == 0 {
 		return 1
 	}
-	d := levenshtein(a, b)
-	return 1 - float64(d)/float64(max(len(a), len(b)))
+	return 1 - float64(levenshtein(a, b))/float64(max(len(a), len(b)))
 }
 
-func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return unicode.IsSpace(r) || r == '_' // signature lines differ in length only
-	})
+func fold(s string) []rune {
+	return []rune(strings.Join(strings.Fields(strings.ToLower(s)), " "))
 }
 
-func levenshtein(a, b []string) int {
+func levenshtein(a, b []rune) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

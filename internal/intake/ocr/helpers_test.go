@@ -9,7 +9,6 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -147,49 +146,4 @@ func pngHeader(w, h uint32) []byte {
 	crc := crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...))
 	binary.Write(&buf, binary.BigEndian, crc)
 	return buf.Bytes()
-}
-
-// similarity is 1 − Levenshtein distance / length of the longer text, on
-// lowercase text with whitespace runs made single spaces.
-func similarity(a, b string) float64 {
-	norm := func(s string) []rune { return []rune(strings.Join(strings.Fields(strings.ToLower(s)), " ")) }
-	ra, rb := norm(a), norm(b)
-	if len(ra) == 0 && len(rb) == 0 {
-		return 1
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
-}
-
-func TestSimilarity(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want float64
-	}{
-		{"abc", "abc", 1},
-		{"ABC  d", "abc d", 1},
-		{"abcd", "abce", 0.75},
-		{"", "abcd", 0},
-		{"kitten", "sitting", 1 - 3.0/7},
-	}
-	for _, tt := range tests {
-		if got := similarity(tt.a, tt.b); got < tt.want-1e-9 || got > tt.want+1e-9 {
-			t.Errorf("similarity(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/depenses-eclairees/depenses/internal/testfiles"
 	"image"
 	"math"
 	"runtime"
@@ -77,7 +78,7 @@ func TestReadImageFileLettre(t *testing.T) {
 	}
 	p := pages[0]
 	text := p.Text()
-	if s := similarity(text, lettreText(t)); s < 0.90 {
+	if s := testfiles.Similarity(text, lettreText(t)); s < 0.90 {
 		t.Errorf("similarity %.3f < 0.90; text:\n%s", s, text)
 	} else {
 		t.Logf("similarity %.3f", s)
@@ -169,7 +170,7 @@ func TestRecognizeTurned(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s := similarity(p.Text(), want); s < 0.90 {
+			if s := testfiles.Similarity(p.Text(), want); s < 0.90 {
 				t.Errorf("turned %d°: similarity %.3f < 0.90; text:\n%s", deg, s, p.Text())
 			}
 			if wantRot := (360 - deg) % 360; p.Rotation != wantRot {
@@ -232,7 +233,7 @@ func TestReadImageFileMultiPageTIFF(t *testing.T) {
 			t.Errorf("page %d: number %d, %.1f × %.1f points, want %.1f × %.1f", i+1, p.Number, p.Width, p.Height, w, h)
 		}
 	}
-	if s := similarity(pages[0].Text(), lettreText(t)); s < 0.90 {
+	if s := testfiles.Similarity(pages[0].Text(), lettreText(t)); s < 0.90 {
 		t.Errorf("page 1 similarity %.3f", s)
 	}
 	if len(pages[1].Lines) != 0 {

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"github.com/depenses-eclairees/depenses/internal/testfiles"
 	"strings"
 	"testing"
 	"unicode"
@@ -103,7 +104,7 @@ func TestLinesFromRealTSV(t *testing.T) {
 			t.Errorf("no line %q in:\n%s", want, joined)
 		}
 	}
-	if s := similarity(joined, lettreText(t)); s < 0.9 {
+	if s := testfiles.Similarity(joined, lettreText(t)); s < 0.9 {
 		t.Errorf("similarity %.3f", s)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"github.com/depenses-eclairees/depenses/internal/testfiles"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,52 +101,6 @@ func allText(pages []document.Page) string {
 	return d.Text()
 }
 
-// similarity is 1 − Levenshtein(a, b) / max(len(a), len(b)), on runes,
-// after white space is normalised (runs become one space).
-func similarity(a, b string) float64 {
-	ra := []rune(strings.Join(strings.Fields(a), " "))
-	rb := []rune(strings.Join(strings.Fields(b), " "))
-	n := max(len(ra), len(rb))
-	if n == 0 {
-		return 1
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float64(prev[len(rb)])/float64(n)
-}
-
-func TestSimilarityHelper(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want float64
-	}{
-		{"abc", "abc", 1},
-		{"a  b\nc", "a b c", 1},
-		{"kitten", "sitting", 1 - 3.0/7},
-		{"", "abcd", 0},
-		{"abcd", "", 0},
-	}
-	for _, tc := range tests {
-		if got := similarity(tc.a, tc.b); got < tc.want-1e-9 || got > tc.want+1e-9 {
-			t.Errorf("similarity(%q, %q) = %g, want %g", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
 func TestLettre(t *testing.T) {
 	want := string(readTestdata(t, "lettre.md"))
 	tests := []struct {
@@ -164,7 +119,7 @@ func TestLettre(t *testing.T) {
 			}
 			pages, _ := mustRead(t, readTestdata(t, tc.file), tc.kind)
 			got := allText(pages)
-			if s := similarity(got, want); s < 0.95 {
+			if s := testfiles.Similarity(got, want); s < 0.95 {
 				t.Fatalf("similarity %.3f < 0.95; got:\n%s", s, got)
 			}
 			// The signature block keeps its two columns apart.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/depenses-eclairees/depenses/internal/testfiles"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -52,49 +53,6 @@ func pagesText(pages []document.Page) string {
 	return d.Text()
 }
 
-// similarity is 1 − Levenshtein distance / length of the longer text, over
-// runes, after collapsing white space (columns spacing and line breaks are
-// layout, not text).
-func similarity(a, b string) float64 {
-	ra, rb := []rune(strings.Join(strings.Fields(a), " ")), []rune(strings.Join(strings.Fields(b), " "))
-	if len(ra) == 0 && len(rb) == 0 {
-		return 1
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
-}
-
-func TestSimilarity(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want float64
-	}{
-		{"abc", "abc", 1},
-		{"a  b\nc", "a b c", 1},
-		{"abcd", "abce", 0.75},
-		{"", "abcd", 0},
-	} {
-		if got := similarity(tc.a, tc.b); math.Abs(got-tc.want) > 1e-9 {
-			t.Errorf("similarity(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
 func TestLettreTextLayer(t *testing.T) {
 	pages, atts, warnings, err := testEngine.Read(context.Background(), readCorpus(t, "formats/lettre.pdf"), Options{OCRMode: OCRAuto})
 	if err != nil {
@@ -108,7 +66,7 @@ func TestLettreTextLayer(t *testing.T) {
 		t.Errorf("page = %d %s %.1f×%.1f, want 1 text_layer A4", p.Number, p.Source, p.Width, p.Height)
 	}
 	want := string(readCorpus(t, "formats/lettre.md"))
-	if sim := similarity(pagesText(pages), want); sim < 0.95 {
+	if sim := testfiles.Similarity(pagesText(pages), want); sim < 0.95 {
 		t.Errorf("similarity with lettre.md = %.3f, want ≥ 0.95\n%s", sim, pagesText(pages))
 	} else {
 		t.Logf("similarity with lettre.md = %.3f", sim)
