@@ -13,23 +13,50 @@ import (
 	"strings"
 )
 
-// PDF assembles a classic PDF from object bodies (object i+1 is objects[i])
-// with a correct cross-reference table; object 1 must be the catalog.
-func PDF(objects []string) []byte {
+// Writer writes small PDFs by hand, for inputs no corpus file has: page
+// trees with loops, thousands of pages, rotated pages, broken fonts.
+// Objects are numbered from 1 in the order added.
+type Writer struct {
+	objects []string
+}
+
+// Add appends an object and returns its number.
+func (w *Writer) Add(body string) int {
+	w.objects = append(w.objects, body)
+	return len(w.objects)
+}
+
+// Set replaces object n (to close reference cycles).
+func (w *Writer) Set(n int, body string) { w.objects[n-1] = body }
+
+// Stream makes a stream object body.
+func Stream(dict, data string) string {
+	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
+}
+
+// Bytes writes the file with a correct cross-reference table.
+func (w *Writer) Bytes(root int) []byte {
 	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offsets := make([]int, len(w.objects))
+	for i, o := range w.objects {
 		offsets[i] = b.Len()
 		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
 	}
 	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(w.objects)+1)
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(w.objects)+1, root, xref)
 	return b.Bytes()
+}
+
+// PDF assembles a PDF from object bodies (object i+1 is objects[i]); object
+// 1 must be the catalog.
+func PDF(objects []string) []byte {
+	w := Writer{objects: objects}
+	return w.Bytes(1)
 }
 
 // PDFPages returns a PDF of n pages, each showing "Page i" in Helvetica.
@@ -49,13 +76,16 @@ func PDFPages(n int) []byte {
 	return PDF(objs)
 }
 
-// PDFPageTreeLoop returns a PDF whose page tree refers back to itself.
+// PDFPageTreeLoop returns a PDF whose intermediate page-tree node lists
+// itself (and its parent) among its kids, next to one real page.
 func PDFPageTreeLoop() []byte {
-	return PDF([]string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 3 0 R] /Count 1 >>",
-	})
+	var w Writer
+	catalog, root, inner, page := w.Add(""), w.Add(""), w.Add(""), w.Add("")
+	w.Set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", root))
+	w.Set(root, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 2 >>", inner))
+	w.Set(inner, fmt.Sprintf("<< /Type /Pages /Parent %d 0 R /Kids [%d 0 R %d 0 R %d 0 R] /Count 2 >>", root, page, inner, root))
+	w.Set(page, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] >>", inner))
+	return w.Bytes(catalog)
 }
 
 // ZipBomb returns a small ZIP whose one member, name, inflates to size

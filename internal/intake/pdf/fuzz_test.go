@@ -3,6 +3,7 @@ package pdf
 import (
 	"context"
 	"errors"
+	"github.com/depenses-eclairees/depenses/internal/testfiles"
 	"os"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	f.Add(kidsLoopPDF())
+	f.Add(testfiles.PDFPageTreeLoop())
 	f.Add(emptyPagesPDF(3))
 	f.Add(textPDF(90, []string{"Total TTC 12,00"}))
 	f.Add([]byte("%PDF-1.4\n"))

@@ -368,7 +368,7 @@ func TestBadInputs(t *testing.T) {
 		{"random bytes", random, document.ErrCorrupt},
 		{"random bytes after a PDF header", withHeader, document.ErrCorrupt},
 		{"encrypted", encryptedPDF(t), document.ErrEncrypted},
-		{"page tree with a /Kids loop", kidsLoopPDF(), document.ErrCorrupt},
+		{"page tree with a /Kids loop", testfiles.PDFPageTreeLoop(), document.ErrCorrupt},
 		{"2,000 pages", emptyPagesPDF(2000), document.ErrPageLimit},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
