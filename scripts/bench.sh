@@ -59,3 +59,7 @@ go run ./internal/testfiles/cmd/mkscan -pages 50 -dpi 93 "$corpus/formats/lettre
 read -r rss secs < "$work/time.txt"
 echo "   50 pages OCR en ${secs} s ($(awk -v s="$secs" 'BEGIN { printf "%.2f", s / 50 }') s/page), mémoire de pointe $((rss / 1024)) Mio (objectif < 600 Mio)"
 grep -o '"text_source":"[a-z_]*"' "$work/scan.jsonl"
+
+echo
+echo "== 5. Classement + extraction sur documents déjà lus, un cœur (objectif ≥ 200 documents/s)"
+go test -run '^$' -bench 'BenchmarkAnalyze' -benchtime 5x -cpu 1 ./internal/analyze | grep -E 'docs/s'
