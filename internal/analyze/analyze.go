@@ -1,5 +1,5 @@
 // Package analyze runs the stages that follow reading on one document —
-// classification, then field extraction — and assembles the result of
+// classification, then extraction of fields and line items — and assembles the result of
 // CONTRACT.md §3. The CLI, the eval command and the pipeline share it.
 package analyze
 
@@ -9,7 +9,6 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/classify"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/extract"
-	"github.com/depenses-eclairees/depenses/internal/extract/items"
 )
 
 // Document returns the result of a read document, children included.
@@ -37,20 +36,8 @@ func fill(doc *document.Document, res *document.Result) {
 	for k, v := range ext.Fields {
 		res.Fields[k] = v
 	}
+	res.Lines = append(res.Lines, ext.Lines...)
 	res.Warnings = append(res.Warnings, ext.Warnings...)
-	if tableTypes[c.Type] {
-		table, warnings := items.Items(doc)
-		res.Lines = append(res.Lines, table.Items...)
-		res.Warnings = append(res.Warnings, warnings...)
-		for k, v := range items.Conseil(doc, table) {
-			res.Fields[k] = v
-		}
-	}
-}
-
-// tableTypes are the documents whose line items are read.
-var tableTypes = map[string]bool{
-	"devis": true, "facture": true, "avoir": true, "bon_de_commande": true, "memoire_technique": true,
 }
 
 func round3(v float64) float64 { return float64(int(v*1000+0.5)) / 1000 }

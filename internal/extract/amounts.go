@@ -34,6 +34,10 @@ var amountLabels = labels(
 		"total ligne", "total ligne ht", "prix total", "montant", "line total", "unit price", "price", "amount", "acompte de"),
 )
 
+// Labels of the VAT rate alone ("Taux de TVA : 20 %"), read right of the
+// label or under it.
+var rateLabels = labels(tagged("rate", "taux de tva", "taux de la tva", "taux tva", "taux de t v a", "vat rate", "tax rate"))
+
 type amountCand struct {
 	kind     string
 	strength float64
@@ -44,6 +48,10 @@ type amountCand struct {
 	order    int // document order
 }
 
+// strongLabel: a label that names its total ("Total HT", "Montant TTC"),
+// even when its value had to be looked for under it.
+const strongLabel = 0.85
+
 // extractAmounts reads the totals. Candidates are collected with their
 // labels, and the combination where HT + TVA = TTC wins; a VAT exemption
 // makes TTC = HT. Later totals (bottom of the last page) beat earlier ones.
@@ -52,6 +60,15 @@ func (r *run) extractAmounts() {
 	var rateTVA []amountCand // per-rate VAT amounts ("TVA 20 % … 16,38")
 	rates := map[float64]bool{}
 	var rateLine *tline
+	noteRate := func(l *tline, text string) {
+		// The first percentage after the label is its rate.
+		if ps := fr.FindPercents(text); len(ps) > 0 {
+			if p := ps[0]; fr.IsFrenchVATRate(p.Value, fr.Mainland) || fr.IsFrenchVATRate(p.Value, fr.DOM) {
+				rates[p.Value] = true
+				rateLine = l
+			}
+		}
+	}
 	exempt := ""
 	var exemptLine *tline
 	order := 0
@@ -61,6 +78,15 @@ func (r *run) extractAmounts() {
 				exempt, exemptLine = kind, l
 			}
 		}
+		for _, h := range rateLabels.find(l) {
+			if val, _, _ := valueRight(h); val != "" {
+				noteRate(l, val)
+			} else if bl, bt, _, _ := r.v.valueBelow(h, 1); bt != "" {
+				if strings.TrimSpace(strings.TrimRight(strings.TrimSpace(bt), "%")) != "" && len(strings.Fields(bt)) <= 3 {
+					noteRate(bl, bt)
+				}
+			}
+		}
 		hits := amountLabels.find(l)
 		if len(hits) == 0 {
 			continue
@@ -68,17 +94,10 @@ func (r *run) extractAmounts() {
 		ams := fr.FindAmounts(l.text)
 		for _, h := range hits {
 			if kind, _ := splitTag(h.tag); kind == "tva" {
-				for _, p := range fr.FindPercents(l.text[h.end:min(len(l.text), h.end+40)]) {
-					if fr.IsFrenchVATRate(p.Value, fr.Mainland) || fr.IsFrenchVATRate(p.Value, fr.DOM) {
-						rates[p.Value] = true
-						rateLine = l
-					}
-					break
-				}
+				noteRate(l, l.text[h.end:min(len(l.text), h.end+40)])
 			}
 		}
 		// Each amount takes the nearest label on its left, on its line.
-		used := map[int]bool{}
 		var perLabel = map[int][]int{}
 		for ai, a := range ams {
 			li := -1
@@ -97,7 +116,6 @@ func (r *run) extractAmounts() {
 				continue
 			}
 			perLabel[li] = append(perLabel[li], ai)
-			used[ai] = true
 		}
 		for li, ais := range perLabel {
 			h := hits[li]
@@ -117,23 +135,42 @@ func (r *run) extractAmounts() {
 			order++
 		}
 		// A label with no amount after it: the amount under it (a table
-		// header) or at the start of the next line (a wrapped sentence).
+		// header, a form) when it opens the row below.
 		for li, h := range hits {
 			if _, ok := perLabel[li]; ok {
 				continue
 			}
 			kind, strength := splitTag(h.tag)
-			if kind == "other" || strength < 0.9 {
+			if kind == "other" {
 				continue
 			}
-			if !labelEndsCell(h) {
+			if c, ok := r.wrappedAmount(h, kind, strength, order); ok {
+				cands = append(cands, c)
+				order++
 				continue
 			}
-			if bl, bt, bs, _ := r.v.valueBelow(h, 2); bt != "" {
-				if as := fr.FindAmounts(bt); len(as) > 0 && strings.TrimSpace(bt[:as[0].Start]) == "" {
-					cands = append(cands, amountCand{kind: kind, strength: strength - 0.05, value: as[0].Value, line: bl, start: bs + as[0].Start, end: bs + as[0].End, order: order})
-					order++
-				}
+			if !labelEndsCell(h) && !(kind == "tva" && rateEndsCell(h)) {
+				continue
+			}
+			if strength < 0.9 && (!startsCell(h) || len(l.cells()) > 1) {
+				// A bare "HT" or "TVA 20 %" counts as a heading only when
+				// it stands alone on its row.
+				continue
+			}
+			bl, bt, bs, _ := r.v.valueBelow(h, 2)
+			if bt == "" {
+				continue
+			}
+			as := fr.FindAmounts(bt)
+			if len(as) == 0 || strings.TrimSpace(bt[:as[0].Start]) != "" {
+				continue
+			}
+			c := amountCand{kind: kind, strength: strength - 0.05, value: as[0].Value, line: bl, start: bs + as[0].Start, end: bs + as[0].End, order: order}
+			order++
+			if kind == "tva" && strength < 0.9 {
+				rateTVA = append(rateTVA, c)
+			} else {
+				cands = append(cands, c)
 			}
 		}
 	}
@@ -180,6 +217,62 @@ func (r *run) extractAmounts() {
 	}
 }
 
+// rateEndsCell: a VAT label followed only by its rate ("TVA 20 %").
+func rateEndsCell(h labelHit) bool {
+	cs := h.line.cells()
+	ci := cellAt(cs, h.start)
+	if ci < 0 || h.end > cs[ci].end {
+		return false
+	}
+	rest := h.line.text[h.end:cs[ci].end]
+	ps := fr.FindPercents(rest)
+	if len(ps) != 1 {
+		return false
+	}
+	return strings.TrimSpace(stripSeparators(rest[:ps[0].Start]+rest[ps[0].End:])) == ""
+}
+
+// wrappedAmount reads an amount cut by the end of a line in a sentence
+// ("… Net à payer : 76" / "056,00 €."): the line ends with a short digit
+// group after the label and the next one opens with the rest.
+func (r *run) wrappedAmount(h labelHit, kind string, strength float64, order int) (amountCand, bool) {
+	l := h.line
+	if l.idx+1 >= len(r.v.lines) || r.v.lines[l.idx+1].page != l.page {
+		return amountCand{}, false
+	}
+	n := r.v.lines[l.idx+1]
+	rest := strings.TrimSpace(stripSeparators(l.text[h.end:]))
+	if rest == "" && strings.TrimSpace(l.text[h.end:]) == "" && len(l.cells()) == 1 {
+		// "… ; Net à régler" / ": 16.146,00 €.": the sentence goes on
+		// with the amount on the next line.
+		t := strings.TrimLeft(n.text, " ")
+		if !strings.HasPrefix(t, ":") {
+			return amountCand{}, false
+		}
+		off := len(n.text) - len(t) + 1
+		as := fr.FindAmounts(n.text[off:])
+		if len(as) == 0 || strings.TrimSpace(n.text[off:off+as[0].Start]) != "" {
+			return amountCand{}, false
+		}
+		return amountCand{kind: kind, strength: strength - 0.05, value: as[0].Value, line: n, start: off + as[0].Start, end: off + as[0].End, order: order}, true
+	}
+	if len(rest) == 0 || len(rest) > 3 || strings.Trim(rest, "0123456789") != "" {
+		return amountCand{}, false
+	}
+	as := fr.FindAmounts(rest + " " + n.text)
+	if len(as) == 0 || as[0].Start != 0 || as[0].End <= len(rest)+1 {
+		return amountCand{}, false
+	}
+	// The second part must be a full group of three digits.
+	tail := n.text[:as[0].End-len(rest)-1]
+	if len(tail) < 3 || strings.Trim(tail[:3], "0123456789") != "" {
+		return amountCand{}, false
+	}
+	r.extraEvidence[l.idx] = n
+	start := strings.LastIndex(l.text, rest)
+	return amountCand{kind: kind, strength: strength - 0.05, value: as[0].Value, line: l, start: start, end: len(l.text), order: order}, true
+}
+
 func stripSeparators(s string) string {
 	return strings.Map(func(c rune) rune {
 		if c == ':' || c == '€' || c == '(' || c == ')' || c == ';' || c == '-' || c == '%' || c == '.' || c == ',' {
@@ -205,7 +298,41 @@ func splitTag(tag string) (string, float64) {
 	return kind, 0.5
 }
 
-// chooseTotals picks HT, TVA and TTC so that they add up.
+// sameAmount compares two amounts to the cent.
+func sameAmount(a, b float64) bool { return math.Abs(a-b) < 0.005 }
+
+// itemSum is the sum of the line items of a document.
+type itemSum struct {
+	read, ok bool
+	sum      float64
+}
+
+// lineItemsSum is the sum of the line items' amounts HT, when the document
+// has a line-item table; the table is read once per extraction.
+func (r *run) lineItemsSum() (float64, bool) {
+	t := r.lineItems()
+	if !r.itemSum.read {
+		n := 0
+		for _, it := range t.Items {
+			if it.MontantHT != nil {
+				n++
+			}
+		}
+		r.itemSum = itemSum{read: true, sum: t.SumHT, ok: n > 0 && t.SumHT != 0}
+	}
+	return r.itemSum.sum, r.itemSum.ok
+}
+
+// itemsAgree says whether an HT total is the sum of the line items (the
+// sign aside: a credit note may print its lines positive).
+func (r *run) itemsAgree(ht float64) bool {
+	sum, ok := r.lineItemsSum()
+	return ok && sameAmount(math.Abs(sum), math.Abs(ht))
+}
+
+// chooseTotals picks HT, TVA and TTC so that they add up. Several
+// combinations that add up to different totals, none confirmed by the
+// line items, make the totals ambiguous: they are left out.
 func (r *run) chooseTotals(cands, rateTVA []amountCand, exempt string, exemptLine *tline) {
 	by := map[string][]amountCand{}
 	for _, c := range cands {
@@ -232,9 +359,10 @@ func (r *run) chooseTotals(cands, rateTVA []amountCand, exempt string, exemptLin
 	type combo struct {
 		ht, tva, ttc *amountCand
 		tvaValue     float64
-		score        float64
+		score        float64 // labels' strengths
+		items        bool    // HT is the sum of the line items
 	}
-	var best *combo
+	var combos []combo
 	hts, ttcs := by["ht"], by["ttc"]
 	for i := range hts {
 		for j := range ttcs {
@@ -246,10 +374,7 @@ func (r *run) chooseTotals(cands, rateTVA []amountCand, exempt string, exemptLin
 				if math.Abs(ht.value+v-ttc.value) > tol+1e-9 {
 					return
 				}
-				score := ht.strength + ttc.strength + s + 0.001*float64(ht.order+ttc.order)
-				if best == nil || score > best.score {
-					best = &combo{ht, tva, ttc, v, score}
-				}
+				combos = append(combos, combo{ht, tva, ttc, v, ht.strength + ttc.strength + s, r.itemsAgree(ht.value)})
 			}
 			for k := range tvas {
 				t := &tvas[k]
@@ -260,12 +385,43 @@ func (r *run) chooseTotals(cands, rateTVA []amountCand, exempt string, exemptLin
 					try(t, -t.value, t.strength-0.1)
 				}
 			}
-			if exempt != "" || math.Abs(ht.value-ttc.value) < 0.005 {
+			if exempt != "" || sameAmount(ht.value, ttc.value) {
 				try(nil, 0, 0.5)
 			}
 		}
 	}
-	if best != nil {
+	// Best: confirmed by the line items, then strongest labels, then the
+	// last printed (the bottom of the document).
+	better := func(a, b *combo) bool {
+		if a.items != b.items {
+			return a.items
+		}
+		if math.Abs(a.score-b.score) > 1e-9 {
+			return a.score > b.score
+		}
+		return a.ht.order+a.ttc.order > b.ht.order+b.ttc.order
+	}
+	var best *combo
+	ambiguous := false
+	for i := range combos {
+		if best == nil || better(&combos[i], best) {
+			best = &combos[i]
+		}
+	}
+	if best != nil && !best.items {
+		// Another reading, as strongly labelled, with other totals.
+		for i := range combos {
+			c := &combos[i]
+			if c.score >= best.score-0.051 && (!sameAmount(c.ht.value, best.ht.value) || !sameAmount(c.ttc.value, best.ttc.value)) {
+				r.warn("plusieurs totaux HT/TVA/TTC cohérents : montants non retenus")
+				best, ambiguous = nil, true
+				break
+			}
+		}
+	}
+	switch {
+	case ambiguous:
+	case best != nil:
 		more := []*tline{best.ttc.line}
 		if best.tva != nil {
 			more = append(more, best.tva.line)
@@ -275,57 +431,90 @@ func (r *run) chooseTotals(cands, rateTVA []amountCand, exempt string, exemptLin
 			r.set("montant_tva", hit{value: best.tvaValue, conf: 0.95, line: best.tva.line, start: best.tva.start, end: best.tva.end, more: []*tline{best.ht.line, best.ttc.line}})
 		}
 		r.set("montant_ttc", hit{value: best.ttc.value, conf: 0.97, line: best.ttc.line, start: best.ttc.start, end: best.ttc.end, more: []*tline{best.ht.line}})
-	} else {
-		// Nothing adds up: keep only strongly labelled totals, with less
-		// confidence, and the last one of each (the bottom of the document).
-		for _, kind := range []string{"ht", "tva", "ttc"} {
-			var pick *amountCand
+	default:
+		r.unmatchedTotals(by, exempt)
+	}
+	r.setNet(by["net"])
+	_ = exemptLine
+}
+
+// unmatchedTotals: nothing adds up. Only strongly labelled totals are
+// kept, the last one of each (the bottom of the document), with less
+// confidence; a weakly labelled HT ("HT  4 560,00") only when the line
+// items or, under a VAT exemption, the net à payer confirm it.
+func (r *run) unmatchedTotals(by map[string][]amountCand, exempt string) {
+	for _, kind := range []string{"ht", "tva", "ttc"} {
+		var pick *amountCand
+		conf := 0.65
+		for i := range by[kind] {
+			c := &by[kind][i]
+			if c.strength >= strongLabel && (pick == nil || c.order > pick.order) {
+				pick = c
+			}
+		}
+		if kind == "ht" {
 			for i := range by[kind] {
 				c := &by[kind][i]
-				if c.strength >= 0.9 && (pick == nil || c.order > pick.order) {
-					pick = c
+				if c.strength >= strongLabel && pick != c {
+					continue
 				}
-			}
-			if pick == nil {
-				continue
-			}
-			name := map[string]string{"ht": "montant_ht", "tva": "montant_tva", "ttc": "montant_ttc"}[kind]
-			r.set(name, hit{value: pick.value, conf: 0.65, line: pick.line, start: pick.start, end: pick.end})
-		}
-		// A VAT exemption: TTC is HT.
-		if exempt != "" {
-			if f, ok := r.fields["montant_ht"]; ok {
-				if _, has := r.fields["montant_ttc"]; !has {
-					r.fields["montant_ttc"] = f
+				confirmed := r.itemsAgree(c.value)
+				if exempt != "" {
+					for _, n := range by["net"] {
+						confirmed = confirmed || sameAmount(n.value, c.value)
+					}
+				}
+				if confirmed {
+					pick, conf = c, 0.85
 				}
 			}
 		}
-		if _, ok := r.fields["montant_ht"]; ok {
-			if _, ok2 := r.fields["montant_ttc"]; !ok2 {
-				r.warn("montant TTC non trouvé ou incohérent avec le HT et la TVA")
+		if pick == nil {
+			continue
+		}
+		name := map[string]string{"ht": "montant_ht", "tva": "montant_tva", "ttc": "montant_ttc"}[kind]
+		r.set(name, hit{value: pick.value, conf: conf, line: pick.line, start: pick.start, end: pick.end})
+	}
+	// A VAT exemption: TTC is HT, unless the page prints the amount to
+	// pay under its own label (then that label, not an invented TTC, says
+	// what is owed).
+	if exempt != "" && len(by["net"]) == 0 {
+		if f, ok := r.fields["montant_ht"]; ok {
+			if _, has := r.fields["montant_ttc"]; !has {
+				r.fields["montant_ttc"] = f
 			}
 		}
 	}
-	// Net à payer: the last strongly labelled one.
+	if _, ok := r.fields["montant_ht"]; ok {
+		if _, ok2 := r.fields["montant_ttc"]; !ok2 && exempt == "" {
+			r.warn("montant TTC non trouvé ou incohérent avec le HT et la TVA")
+		}
+	}
+}
+
+// setNet reads the net à payer: only where a label says so ("Net à payer",
+// "Reste à payer", "Solde à payer", "Montant dû"…); the strongest label,
+// then the last one printed.
+func (r *run) setNet(nets []amountCand) {
 	var net *amountCand
-	for i := range by["net"] {
-		c := &by["net"][i]
+	for i := range nets {
+		c := &nets[i]
 		if net == nil || c.strength > net.strength || c.strength == net.strength && c.order > net.order {
 			net = c
 		}
 	}
-	if net != nil {
-		conf := 0.85
-		if f, ok := r.fields["montant_ttc"]; ok {
-			if v, _ := f.Value.(float64); math.Abs(v-net.value) < 0.005 || math.Abs(net.value) < math.Abs(v) {
-				conf = 0.92
-			} else {
-				conf = 0.6
-			}
-		}
-		r.set("net_a_payer", hit{value: net.value, conf: conf, line: net.line, start: net.start, end: net.end})
+	if net == nil {
+		return
 	}
-	_ = exemptLine
+	conf := 0.85
+	if f, ok := r.fields["montant_ttc"]; ok {
+		if v, _ := f.Value.(float64); sameAmount(v, net.value) || math.Abs(net.value) < math.Abs(v) {
+			conf = 0.92
+		} else {
+			conf = 0.6
+		}
+	}
+	r.set("net_a_payer", hit{value: net.value, conf: conf, line: net.line, start: net.start, end: net.end})
 }
 
 // mayMentionExemption is a cheap filter before fr.VATExemption: the

@@ -16,12 +16,18 @@ var dateLabels = labels(
 		"date du devis", "date devis", "date d'edition", "edite le", "editee le", "date de l'offre", "invoice date", "date de la facture",
 		"date de commande", "date de la commande", "date du bon de commande", "date de l'avoir", "date d'etablissement", "delivre le",
 		"date de notification", "notifie le", "remis le", "remise le", "date de remise", "version du", "date de signature", "signe le",
-		"order date", "issue date", "date du document"),
-	tagged("issue:85", "etabli le", "etablie le", "fait le", "fait a", "date"),
+		"order date", "issue date", "date du document", "facture le", "facturee le", "date de redaction", "redige le", "redigee le",
+		"extrait a jour au", "extrait k bis a jour au", "date de l'extrait", "date de delivrance"),
+	tagged("issue:85", "etabli le", "etablie le", "fait le", "fait a", "date", "a jour au"),
 	tagged("due:95", "date d'echeance", "echeance", "date limite de paiement", "a regler avant le", "a payer avant le", "payable avant le",
-		"payable le", "due date", "date d'exigibilite", "date de reglement", "a regler le"),
+		"payable le", "due date", "date d'exigibilite", "date de reglement", "a regler le",
+		"payable au plus tard le", "a payer au plus tard le", "a regler au plus tard le", "reglement au plus tard le", "paiement au plus tard le",
+		"date limite de reglement", "date d'echeance de paiement", "echeance de paiement", "payment due"),
+	tagged("due:85", "au plus tard le"),
 	tagged("valid:95", "valable jusqu'au", "valable jusqu au", "valide jusqu'au", "date de validite", "date limite de validite", "validite de l'offre jusqu'au",
-		"fin de validite", "valid until", "offre valable jusqu'au", "devis valable jusqu'au", "date d'expiration"),
+		"fin de validite", "valid until", "offre valable jusqu'au", "devis valable jusqu'au", "date d'expiration", "validite de l'offre",
+		"validite du devis", "offre valable jusqu au", "devis valable jusqu au"),
+	tagged("valid:85", "validite", "valable jusqu'a", "valable jusqu a"),
 	tagged("other", "date de livraison", "date d'immatriculation", "date de commencement", "date de naissance", "date de paiement",
 		"date limite", "date de debut", "date de fin", "date de la prestation", "date d'execution", "date de livraison souhaitee",
 		"date d'intervention", "date de creation", "date de mise a jour", "date d'impression", "date de reception", "date comptable",
@@ -128,7 +134,9 @@ func (r *run) readDateAfter(h labelHit, monthFirst bool) (dateHit, bool) {
 		}
 		// "Fait à Paris, le 12/03/2024": the date further in the cell.
 		if h.phrase == "fait a" || h.phrase == "fait le" {
-			return try(h.line, s, len(h.line.text))
+			if dh, ok := try(h.line, s, len(h.line.text)); ok || !labelEndsCell(h) {
+				return dh, ok
+			}
 		}
 		if !labelEndsCell(h) {
 			return dateHit{}, false

@@ -19,12 +19,14 @@ import (
 	"strings"
 
 	"github.com/depenses-eclairees/depenses/internal/document"
+	"github.com/depenses-eclairees/depenses/internal/extract/items"
 )
 
-// Result is what Extract read: fields by contract name, and warnings in
-// French for the agent.
+// Result is what Extract read: fields by contract name, the line items of
+// quotes, orders and invoices, and warnings in French for the agent.
 type Result struct {
 	Fields   map[string]document.Field
+	Lines    []document.LineItem
 	Warnings []string
 }
 
@@ -53,6 +55,13 @@ type run struct {
 	fields        map[string]document.Field
 	warnings      []string
 	extraEvidence map[int]*tline // a value that wraps onto the next line
+	doc           *document.Document
+	table         *items.Table // line items, read once when first needed
+	itemWarnings  []string
+	itemSum       itemSum
+
+	// Fields left out: their OCR reading was doubtful.
+	ocrDropped map[string]bool
 }
 
 // Extract reads the fields that a document of docType carries. Unknown
@@ -66,7 +75,9 @@ func Extract(doc *document.Document, docType string) Result {
 	if doc == nil {
 		return Result{Fields: r.fields}
 	}
+	doc = r.repairOCR(doc)
 	r.v = newView(doc)
+	r.doc = doc
 	if len(r.v.lines) == 0 {
 		return Result{Fields: r.fields}
 	}
@@ -82,7 +93,38 @@ func Extract(doc *document.Document, docType string) Result {
 		r.extractObjet(rules)
 	}
 	r.extractCodes(rules)
-	return Result{Fields: r.fields, Warnings: r.warnings}
+	res := Result{Fields: r.fields}
+	if itemTypes[docType] {
+		t := r.lineItems()
+		res.Lines = t.Items
+		r.warnings = append(r.warnings, r.itemWarnings...)
+		for k, v := range items.Conseil(doc, *t) {
+			if _, done := r.fields[k]; !done {
+				r.fields[k] = v
+			}
+		}
+	}
+	res.Warnings = r.warnings
+	return res
+}
+
+// itemTypes are the documents whose line items and consulting figures
+// (days, daily rates) are read.
+var itemTypes = map[string]bool{
+	"devis": true, "facture": true, "avoir": true, "bon_de_commande": true, "memoire_technique": true,
+}
+
+// lineItems reads the document's line-item table once: the totals check
+// their sum, and the result carries the lines.
+func (r *run) lineItems() *items.Table {
+	if r.table == nil {
+		r.table = &items.Table{}
+		if r.doc != nil {
+			t, w := items.Items(r.doc)
+			r.table, r.itemWarnings = &t, w
+		}
+	}
+	return r.table
 }
 
 func (r *run) warn(msg string) {
@@ -107,7 +149,7 @@ type hit struct {
 // set records a field. It keeps the first value set for a name: callers
 // run their strongest rule first.
 func (r *run) set(name string, h hit) {
-	if _, done := r.fields[name]; done || h.line == nil {
+	if _, done := r.fields[name]; done || h.line == nil || r.ocrDropped[name] {
 		return
 	}
 	if s, ok := h.value.(string); ok {
@@ -123,7 +165,15 @@ func (r *run) set(name string, h hit) {
 	conf := h.conf
 	if start, end := h.start, h.end; end > start && end <= len(h.line.text) {
 		// An OCR word read with doubt makes the value doubtful too.
-		conf *= 0.5 + 0.5*h.line.spanConfidence(start, end)
+		wc := h.line.spanConfidence(start, end)
+		if h.line.ocr && ocrDoubt(name, wc, conf, h.valid) {
+			r.dropOCR(name, wc)
+			return
+		}
+		conf *= 0.5 + 0.5*wc
+	}
+	if h.line.ocr {
+		conf *= ocrFactor
 	}
 	conf = math.Max(0, math.Min(1, math.Round(conf*100)/100))
 	ev := h.line.evidence()

@@ -74,7 +74,7 @@ func checkWellFormed(t testing.TB, name string, res Result) {
 			t.Errorf("%s: bbox %v", where, f.BBox)
 		}
 		switch {
-		case strings.HasPrefix(k, "montant_"), k == "net_a_payer", k == "taux_tva", k == "duree_mois":
+		case strings.HasPrefix(k, "montant_"), k == "net_a_payer", k == "taux_tva", k == "duree_mois", k == "conseil.nb_jours", k == "conseil.tjm":
 			if v, ok := f.Value.(float64); !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 				t.Errorf("%s: not a number", where)
 			}

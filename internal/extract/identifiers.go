@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/depenses-eclairees/depenses/internal/fr"
 )
@@ -185,6 +186,15 @@ func (r *run) readIdentifier(h labelHit) []ident {
 		}
 	case "bic":
 		read := func(ln *tline, val string, s int) []ident {
+			// "BIC (Bank Identifier Code) : CEPAFRPP751": past the
+			// parenthesis and the colon.
+			if strings.HasPrefix(val, "(") {
+				if k := strings.Index(val, ")"); k > 0 {
+					rest := strings.TrimLeft(val[k+1:], " :")
+					s += len(val) - len(rest)
+					val = rest
+				}
+			}
 			for _, f := range strings.Fields(val)[:min(3, len(strings.Fields(val)))] {
 				tok := strings.Trim(f, ":;,.()")
 				bic := fr.NormalizeBIC(tok)
@@ -199,12 +209,33 @@ func (r *run) readIdentifier(h labelHit) []ident {
 			if ids := read(l, val, s); ids != nil {
 				return ids
 			}
+			// "BIC (Bank Identifier Code)      CMCIFR2A": the label's
+			// gloss fills its cell, the value is the next one.
+			if isParenthetical(val) {
+				cs := l.cells()
+				if ci := cellAt(cs, s); ci >= 0 && ci+1 < len(cs) {
+					if ids := read(l, cs[ci+1].text, cs[ci+1].start); ids != nil {
+						return ids
+					}
+				}
+			}
 		}
 		if bl, bt, bs, _ := r.v.valueBelow(h, 2); bt != "" {
 			return read(bl, bt, bs)
 		}
 	}
 	return nil
+}
+
+// onlyWords says whether s holds letters, spaces and apostrophes only
+// (a qualifier such as "du titulaire", "de l'entreprise").
+func onlyWords(s string) bool {
+	for _, c := range s {
+		if !unicode.IsLetter(c) && c != ' ' && c != '\'' && c != '’' && c != '-' {
+			return false
+		}
+	}
+	return strings.TrimSpace(s) != ""
 }
 
 func firstToken(s string) string {
@@ -242,6 +273,33 @@ func (r *run) readSIRENOrSIRET(h labelHit) []ident {
 			if len(d2) == 5 && !gluedToLetters(n.text, 0, e2) {
 				digits += d2
 				r.extraEvidence[l.idx] = n
+			}
+		}
+	}
+	if digits == "" && !labelEndsCell(h) {
+		// "SIRET du titulaire : 575 792 064 00041".
+		if k := strings.IndexByte(l.text[pos:], ':'); k > 0 && k < 40 && onlyWords(l.text[pos:pos+k]) {
+			p := pos + k + 1
+			if d, e := digitRun(l.text, p, 14); len(d) == 9 || len(d) == 14 {
+				s := p
+				for s < len(l.text) && (l.text[s] < '0' || l.text[s] > '9') {
+					s++
+				}
+				if !gluedToLetters(l.text, s, e) {
+					digits, start, end = d, s, e
+				}
+			}
+		}
+	}
+	if digits == "" && !labelEndsCell(h) {
+		// "SIRET du titulaire      902 349 133 00014": a qualifier naming
+		// the party, then the value in the next cell.
+		cs := l.cells()
+		ci := cellAt(cs, h.start)
+		if ci >= 0 && ci+1 < len(cs) && len(strings.Fields(l.text[h.end:cs[ci].end])) <= 4 {
+			d, e := digitRun(l.text, cs[ci+1].start, 14)
+			if (len(d) == 9 || len(d) == 14) && !gluedToLetters(l.text, cs[ci+1].start, e) {
+				digits, start, end = d, cs[ci+1].start, e
 			}
 		}
 	}

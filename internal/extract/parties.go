@@ -2,9 +2,11 @@ package extract
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/depenses-eclairees/depenses/internal/fr"
 )
@@ -18,7 +20,10 @@ var roleLabels = labels(
 		"buyer", "customer", "invoicee", "sold to", "identification de l'acheteur", "service acheteur", "administration", "organisme acheteur",
 		"client final", "a l'intention de"),
 	tagged(roleBuyer+":weak", "adresse de livraison", "livre a", "lieu de livraison", "delivery address", "adresse de facturation"),
-	tagged(roleSupplier, "fournisseur", "prestataire", "titulaire", "attributaire", "emetteur", "vendeur", "entreprise", "societe",
+	// The issuer is the supplier on a facture, the buyer on a bon de
+	// commande: resolved with the document type.
+	tagged(roleIssuer, "emetteur", "emis par", "expediteur"),
+	tagged(roleSupplier, "fournisseur", "prestataire", "titulaire", "attributaire", "vendeur", "entreprise", "societe",
 		"titulaire du compte", "titulaire du marche", "raison sociale", "denomination", "denomination ou raison sociale",
 		"seller", "supplier", "cocontractant", "mandataire", "nom du titulaire", "nom de l'entreprise", "identification du titulaire",
 		"denomination sociale", "vendor", "prestataire retenu", "societe titulaire"),
@@ -26,6 +31,9 @@ var roleLabels = labels(
 		"contact", "interlocuteur", "representant", "represente par", "sous traitant", "cotraitant", "banque", "etablissement", "agence",
 		"titulaire du compte a debiter", "personne habilitee", "signataire", "le titulaire", "objet", "reference"),
 )
+
+// roleIssuer tags a label that names whoever wrote the document.
+const roleIssuer = "issuer"
 
 // block is a party's region on a page: the lines under (or beside) its role
 // label.
@@ -98,7 +106,7 @@ func (r *run) extractParties(rules typeRules) {
 			switch {
 			case id.line.page == 1 && id.line.idx < headEnd:
 				role, prio = rules.issuer, 2
-			case isLegalFooter(id.line):
+			case r.inLegalFooter(id.line):
 				role, prio = rules.issuer, 2
 			case rules.strayIdsToIssuer || id.kind == "iban" || id.kind == "bic":
 				role, prio = rules.issuer, 1
@@ -147,6 +155,7 @@ func (r *run) extractParties(rules typeRules) {
 		}
 	}
 
+	r.setLabelledAddresses(blocks)
 	r.setNames(rules, blocks, head)
 }
 
@@ -268,6 +277,30 @@ func (r *run) setPartyIDs(role string, ids []ident) {
 	}
 }
 
+// inLegalFooter says whether a line belongs to the issuer's legal-mentions
+// footer: it carries them, or it stands at the foot of the page right
+// next to a line that does ("SIRET … – TVA …" under "SARL X au capital
+// de … – RCS …").
+func (r *run) inLegalFooter(l *tline) bool {
+	if isLegalFooter(l) {
+		return true
+	}
+	if l.pageH <= 0 || l.box.Y0 < 0.7*l.pageH {
+		return false
+	}
+	for _, d := range []int{-1, 1} {
+		i := l.idx + d
+		if i < 0 || i >= len(r.v.lines) {
+			continue
+		}
+		n := r.v.lines[i]
+		if n.page == l.page && math.Abs(n.box.Y0-l.box.Y0) < 2.5*l.lineHeight() && isLegalFooter(n) {
+			return true
+		}
+	}
+	return false
+}
+
 // isLegalFooter says whether a line carries the legal mentions of the
 // issuer (capital, RCS, APE/NAF, siège social).
 func isLegalFooter(l *tline) bool {
@@ -293,6 +326,12 @@ func (r *run) findBlocks() []*block {
 			if strings.HasSuffix(role, ":weak") {
 				role, weak = strings.TrimSuffix(role, ":weak"), true
 			}
+			if role == roleIssuer {
+				role = rulesFor(r.docType).issuer
+				if role == "" {
+					role = "other"
+				}
+			}
 			// A role word followed by a sentence is not a heading.
 			val, vs, ve := valueRight(h)
 			sameCell := false
@@ -301,8 +340,8 @@ func (r *run) findBlocks() []*block {
 				ci := cellAt(cs, h.start)
 				sameCell = ci >= 0 && vs < cs[ci].end
 			}
-			if sameCell && !strings.Contains(l.text[h.end:vs], ":") && len(strings.Fields(val)) > 0 && startsLower(val) {
-				continue
+			if sameCell && !strings.Contains(l.text[h.end:vs], ":") && len(strings.Fields(val)) > 0 && (startsLower(val) || opensName(h.phrase)) {
+				continue // "Société Générale", "Entreprise Martin": a name
 			}
 			if val != "" && (len(idLabels.find(&tline{fold: fold(val)})) > 0 && startsWithLabel(fold(val))) {
 				continue // "Customer VAT Number …": an identifier's label
@@ -327,22 +366,30 @@ func (r *run) findBlocks() []*block {
 			}
 			// The lines of the block: under the label, in its column.
 			prev := l
-			for _, n := range r.v.below(l, 9) {
+			taken, skipped := 0, 0
+			for _, n := range r.v.below(l, 16) {
 				// A heading may stand a little apart from its first line.
 				gap := 1.6
 				if prev == l {
 					gap = 2.5
 				}
-				if n.box.Y0-prev.box.Y1 > gap*prev.lineHeight() || isHeading(n) {
+				if n.box.Y0-prev.box.Y1 > gap*prev.lineHeight() || isHeading(n) || taken >= 9 {
 					break
 				}
-				if len(roleLabels.find(n)) > 0 && startsCellAny(n, b.x0, b.x1) {
+				if form && startsRowWithRole(n) || !form && len(roleLabels.find(n)) > 0 && startsCellAny(n, b.x0, b.x1) {
 					break
 				}
 				t, s, e := n.wordsIn(b.x0, b.x1)
 				if t == "" {
-					break
+					// A row of the next column, printed between two rows
+					// of this block: step over it.
+					if skipped++; skipped > 3 || b.x0 < 0.1*l.pageW && b.x1 > 0.9*l.pageW {
+						break
+					}
+					continue
 				}
+				skipped = 0
+				taken++
 				if form {
 					// Form rows: "Adresse   12 rue X": keep the value cells.
 					ncs := n.cells()
@@ -366,7 +413,40 @@ func (r *run) findBlocks() []*block {
 			out = append(out, b)
 		}
 	}
+	// An administration is never the supplier: a supplier's heading over
+	// a ministry's or a public body's name is a caption of the issuer, or a
+	// mistake; the block is the buyer's.
+	for _, b := range out {
+		if b.role != roleSupplier || b.name.line == nil {
+			continue
+		}
+		if name, ok := cleanName(b.name.value.(string)); ok && startsAsPublicBody(name) {
+			b.role = roleBuyer
+		}
+	}
 	return out
+}
+
+// startsAsPublicBody says whether a name opens as a public body's does
+// ("Ministère …", "Direction générale …", "Préfecture de …", "Ville de …").
+func startsAsPublicBody(name string) bool {
+	f := fold(name)
+	return hasWordPrefix(f, ministryWords) || hasWordPrefix(f, publicBodyHeads)
+}
+
+var publicBodyHeads = []string{"prefecture", "direction generale", "direction interministerielle", "direction regionale", "direction departementale",
+	"secretariat general", "mairie", "commune de", "ville de", "universite", "centre hospitalier", "conseil departemental", "conseil regional",
+	"region", "departement de", "rectorat", "academie de", "agence nationale", "etablissement public", "communaute de communes",
+	"communaute d'agglomeration", "metropole", "gendarmerie nationale", "police nationale", "tribunal", "cour d'appel", "caisse nationale"}
+
+// opensName says whether a role word also opens company names, so that
+// a capitalised word right after it, with no colon, belongs to the name.
+func opensName(phrase string) bool {
+	switch phrase {
+	case "societe", "entreprise", "etablissement", "agence", "banque", "cabinet":
+		return true
+	}
+	return false
 }
 
 func startsLower(s string) bool {
@@ -387,6 +467,16 @@ func isRoleLabel(s string) bool {
 		if f == p || strings.HasPrefix(f, p+" :") {
 			return true
 		}
+	}
+	return false
+}
+
+// startsRowWithRole says whether a form row opens with a role label (the
+// next party's heading), not a value that happens to be a role word
+// ("Forme juridique   Société à responsabilité limitée").
+func startsRowWithRole(n *tline) bool {
+	for _, h := range roleLabels.find(n) {
+		return h.start == 0 || strings.TrimSpace(n.text[:h.start]) == ""
 	}
 	return false
 }
@@ -425,11 +515,6 @@ func (r *run) letterhead(blocks []*block) ([]seg, int) {
 	}
 	p := r.v.pages[0]
 	end := p.last
-	for _, b := range blocks {
-		if b.page == r.v.lines[p.first].page && b.label.line.idx < end {
-			end = b.label.line.idx
-		}
-	}
 	var segs []seg
 	for i := p.first; i < end; i++ {
 		l := r.v.lines[i]
@@ -441,8 +526,19 @@ func (r *run) letterhead(blocks []*block) ([]seg, int) {
 			end = i
 			break
 		}
+		// The cells of a party block are that party's, not the
+		// letterhead's: a letterhead goes on beside a "Client" block.
 		for _, c := range l.cells() {
-			segs = append(segs, splitSegments(l, c)...)
+			inBlock := false
+			for _, b := range blocks {
+				if b.contains(l, l.xOf(c.start)) {
+					inBlock = true
+					break
+				}
+			}
+			if !inBlock {
+				segs = append(segs, splitSegments(l, c)...)
+			}
 		}
 	}
 	return segs, end
@@ -469,6 +565,14 @@ func splitSegments(l *tline, c cell) []seg {
 	if s := strings.TrimSpace(t[start:c.end]); s != "" {
 		out = append(out, seg{l, start, c.end, s})
 	}
+	// A wrapped letterhead may open a line with its separator
+	// ("– 75008 Paris"): the piece is the text after it.
+	for i := range out {
+		s := &out[i]
+		trimmed := strings.TrimLeft(s.text, "-–—·|• ")
+		s.start += len(s.text) - len(trimmed)
+		s.text = trimmed
+	}
 	return out
 }
 
@@ -491,6 +595,10 @@ var marianneWords = []string{"republique", "francaise", "liberte", "egalite", "f
 
 func isMarianne(s string) bool {
 	f := fold(s)
+	// The motto, however OCR spells it ("Liberté Égaiité Fraternité").
+	if strings.HasPrefix(f, "liberte ") && strings.HasSuffix(f, " fraternite") && len(strings.Fields(f)) == 3 {
+		return true
+	}
 	for _, w := range marianneWords {
 		if f == w {
 			return true
@@ -532,7 +640,7 @@ func cleanName(s string) (string, bool) {
 			letters++
 		}
 	}
-	if letters < 2 {
+	if letters < 2 || !hasNameChars(s) {
 		return "", false
 	}
 	first, _ := firstRune(s)
@@ -545,10 +653,25 @@ func cleanName(s string) (string, bool) {
 			return "", false
 		}
 	}
-	if isRoleLabel(s) || isMarianne(s) || looksLikePostcodeLine(s) || looksLikeStreet(s) {
+	if isRoleLabel(s) || isMarianne(s) || looksLikePostcodeLine(s) || looksLikeStreet(s) && !hasLegalForm(s) {
 		return "", false
 	}
 	return s, true
+}
+
+// Legal forms of French businesses: a name that carries one is a
+// company's ("Faubourg Services SASU" is no street).
+var legalForms = map[string]bool{"sa": true, "sas": true, "sasu": true, "sarl": true, "eurl": true, "snc": true, "scop": true, "sci": true,
+	"ei": true, "eirl": true, "scp": true, "selarl": true, "selas": true, "gie": true, "scic": true, "sca": true}
+
+func hasLegalForm(s string) bool {
+	for _, t := range strings.Fields(s) {
+		t = strings.Trim(t, ".,;()")
+		if len(t) >= 2 && strings.ToUpper(t) == t && legalForms[strings.ToLower(strings.ReplaceAll(t, ".", ""))] {
+			return true
+		}
+	}
+	return false
 }
 
 func firstRune(s string) (rune, bool) {
@@ -606,6 +729,18 @@ func (r *run) setNames(rules typeRules, blocks []*block, head []seg) {
 				hs = append(hs, s)
 			}
 		}
+		// A logo's monogram ("HS", "Q"), or what OCR made of a logo
+		// ("NN 1?", "à"), is no name; nor a phone or web address printed
+		// above the name.
+		for skipped := 0; len(hs) > 1 && skipped < 4 && (isMonogram(hs[0].text) || isLetterheadNoise(hs[0].text)); skipped++ {
+			hs = hs[1:]
+		}
+		if len(hs) > 1 && hs[1].line == hs[0].line && !hasLegalForm(hs[0].text) && hasLegalForm(hs[1].text) && !looksLikeStreet(hs[1].text) {
+			// "Camille Faure – Études EI": the trade name and legal form
+			// of a sole trader go with the person's name.
+			hs[0] = seg{hs[0].line, hs[0].start, hs[1].end, hs[0].line.text[hs[0].start:hs[1].end]}
+			hs = append(hs[:1:1], hs[2:]...)
+		}
 		if len(hs) > 0 {
 			if name, ok := cleanName(hs[0].text); ok && !(rules.issuer == roleSupplier && isPublicName(name)) {
 				// A recipient block may follow in the letterhead.
@@ -635,6 +770,62 @@ func (r *run) setNames(rules typeRules, blocks []*block, head []seg) {
 			}
 		}
 	}
+}
+
+// opensCell says whether text byte pos starts a cell of l.
+func opensCell(l *tline, pos int) bool {
+	for _, c := range l.cells() {
+		if c.start == pos {
+			return true
+		}
+	}
+	return false
+}
+
+// isLetterheadNoise says whether a letterhead piece is no name and no
+// address either: logo debris read by OCR, a phone number, a web site.
+func isLetterheadNoise(t string) bool {
+	t = strings.TrimSpace(t)
+	f := fold(t)
+	if strings.Contains(f, "http") || strings.Contains(f, "www") || strings.Contains(t, "@") {
+		return true
+	}
+	if strings.Contains(t, "+33") || strings.HasPrefix(f, "tel") || strings.HasPrefix(f, "fax") {
+		return true
+	}
+	if looksLikeStreet(t) || looksLikePostcodeLine(t) {
+		return false
+	}
+	return !hasNameChars(t) || utf8.RuneCountInString(t) <= 2
+}
+
+// hasNameChars says whether t holds only what a name is written with, and
+// a word of three letters or more.
+func hasNameChars(t string) bool {
+	long := false
+	for _, w := range strings.Fields(t) {
+		letters := 0
+		for _, c := range w {
+			switch {
+			case unicode.IsLetter(c):
+				letters++
+			case unicode.IsDigit(c) || strings.ContainsRune("&'’.,()-–/+_\"«»!*°:", c):
+			default:
+				return false
+			}
+		}
+		if letters >= 3 {
+			long = true
+		}
+	}
+	return long
+}
+
+// isMonogram says whether a letterhead piece is a logo's initials.
+func isMonogram(s string) bool {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	return n > 0 && n <= 3 && strings.ToUpper(s) == s && !legalForms[strings.ToLower(s)]
 }
 
 // splitAddressBlocks cuts letterhead segments after the first postcode
@@ -685,7 +876,10 @@ func looksLikePostcodeLine(s string) bool {
 }
 
 var streetWords = []string{"rue", "avenue", "av", "boulevard", "bd", "place", "chemin", "allee", "route", "quai", "impasse", "cours", "square",
-	"voie", "parvis", "esplanade", "rond point", "faubourg", "passage", "lieu dit", "zone", "za", "zi", "zac", "bp", "cs", "hameau", "residence", "camino", "street"}
+	"voie", "parvis", "esplanade", "rond point", "faubourg", "passage", "lieu dit", "zone", "za", "zi", "zac", "bp", "cs", "hameau", "residence", "camino", "street",
+	"parc", "cite", "lotissement", "promenade", "villa", "ruelle", "clos", "sentier", "traverse", "montee", "technopole", "technopark",
+	"chaussee", "corniche", "centre d'affaires", "centre commercial", "zone industrielle",
+	"zone artisanale", "parc d'activites", "parc d'activite", "tsa"}
 
 func looksLikeStreet(s string) bool {
 	f := fold(s)
@@ -694,11 +888,12 @@ func looksLikeStreet(s string) bool {
 		return false
 	}
 	i := 0
-	if toks[0][0] >= '0' && toks[0][0] <= '9' {
-		i = 1
-		if i < len(toks) && (toks[i] == "bis" || toks[i] == "ter") {
-			i++
-		}
+	// "12", "12 bis", "12-14", "12b"
+	for n := 0; n < 2 && i < len(toks) && toks[i][0] >= '0' && toks[i][0] <= '9'; n++ {
+		i++
+	}
+	if i > 0 && i < len(toks) && (toks[i] == "bis" || toks[i] == "ter" || toks[i] == "quater" || toks[i] == "b" || toks[i] == "a") {
+		i++
 	}
 	if i >= len(toks) {
 		return false
@@ -711,33 +906,108 @@ func looksLikeStreet(s string) bool {
 	return false
 }
 
-// blockAddress builds "street, postcode town" from a block's segments.
+// blockAddress builds "street, postcode town" from a block's segments:
+// the street line (a wrapped one joined back), then the postcode line
+// (with its CEDEX). Complements between them (building, "Hall A", a post
+// box "BP 4521") are left out, as the gold sets write addresses.
 func blockAddress(segs []seg) (string, hit) {
-	var street *seg
-	for i := range segs {
+	var parts []string
+	var first *seg
+	var more []*tline
+	for i := 0; i < len(segs); i++ {
 		s := &segs[i]
 		t := strings.TrimSpace(s.text)
-		if street == nil && looksLikeStreet(t) {
+		if k := strings.Index(t, strings.Repeat(" ", colGap)); k > 0 {
+			t = t[:k] // the next column's text on the same row
+		}
+		if first == nil {
+			if !looksLikeStreet(t) || hasLegalForm(t) {
+				continue
+			}
+			first = s
 			// "109 rue Victor Hugo, 56000 Vannes" or "… 51100 Reims" on one line.
 			if pc := postcodeInside(t); pc > 0 {
 				st := strings.TrimRight(strings.TrimSpace(t[:pc]), ", ")
 				return st + ", " + strings.TrimSpace(t[pc:]), hit{line: s.line, start: s.start, end: s.end}
 			}
-			street = s
+			// "… – 60 boulevard du Général" / "Martial Valin – 75015 Paris":
+			// a street cut by the right margin goes on at the next line.
+			if i+1 < len(segs) && wrapsAt(s) && segs[i+1].line != s.line && segs[i+1].line.idx == s.line.idx+1 &&
+				!looksLikePostcodeLine(segs[i+1].text) && !looksLikeStreet(segs[i+1].text) && !startsWithLabel(fold(segs[i+1].text)) {
+				i++
+				t += " " + strings.TrimSpace(segs[i].text)
+				more = append(more, segs[i].line)
+			}
+			parts = append(parts, strings.TrimRight(t, ", "))
 			continue
 		}
-		if street != nil && looksLikePostcodeLine(t) {
-			if s.line.idx-street.line.idx > 3 {
-				return "", hit{}
+		if s.line.idx-first.line.idx > 4 {
+			return "", hit{}
+		}
+		if pc := postcodeInside(t); pc > 0 && isPostBox(t[:pc]) {
+			// "BP 4521 – 31000 Toulouse Cedex": the box is left out.
+			parts = append(parts, strings.TrimSpace(t[pc:]))
+			more = append(more, s.line)
+			break
+		}
+		if isPostcode(t) && i+1 < len(segs) && segs[i+1].line != s.line {
+			// "– 75007" / "Paris": a postcode cut from its town.
+			if town := strings.TrimSpace(segs[i+1].text); looksLikePostcodeLine(t+" "+town) && !strings.ContainsAny(town, "0123456789") {
+				t += " " + town
+				more = append(more, segs[i+1].line)
 			}
-			h := hit{line: street.line, start: street.start, end: street.end}
-			if s.line != street.line {
-				h.more = []*tline{s.line}
+		}
+		if looksLikePostcodeLine(t) {
+			parts = append(parts, t)
+			if s.line != first.line {
+				more = append(more, s.line)
 			}
-			return strings.TrimRight(strings.TrimSpace(street.text), ",") + ", " + t, h
+			break
 		}
 	}
-	return "", hit{}
+	if first == nil || len(parts) < 2 || !looksLikePostcodeLine(parts[len(parts)-1]) {
+		return "", hit{}
+	}
+	return strings.Join(parts, ", "), hit{line: first.line, start: first.start, end: first.end, more: more}
+}
+
+func isPostcode(t string) bool {
+	if len(t) != 5 {
+		return false
+	}
+	for i := 0; i < 5; i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isPostBox says whether a piece of address is a post-office box or
+// special delivery code: "BP 4521", "CS 12345", "TSA 70012", "B.P. 12".
+func isPostBox(t string) bool {
+	toks := strings.Fields(fold(t))
+	if len(toks) < 2 || len(toks) > 4 {
+		return false
+	}
+	switch {
+	case toks[0] == "bp" || toks[0] == "cs" || toks[0] == "tsa" || toks[0] == "cedex":
+	case toks[0] == "b" && toks[1] == "p" && len(toks) > 2:
+		toks = toks[1:]
+	case toks[0] == "boite" || toks[0] == "case":
+		return strings.Contains(fold(t), "postale")
+	default:
+		return false
+	}
+	last := toks[len(toks)-1]
+	return last[0] >= '0' && last[0] <= '9'
+}
+
+// wrapsAt says whether a segment ends a line that the right margin cut:
+// the line reaches far right and the segment is its last piece.
+func wrapsAt(s *seg) bool {
+	l := s.line
+	return strings.TrimSpace(l.text[s.end:]) == "" && len(l.cells()) == 1 && l.pageW > 0 && l.box.Width() > 0.6*l.pageW
 }
 
 // postcodeInside finds " 12345 Town" inside a street line.
@@ -750,44 +1020,111 @@ func postcodeInside(t string) int {
 	return 0
 }
 
-// Levels of the State's organisation, top down.
-var adminLevels = [][]string{
-	{"ministere", "premier ministre", "secretariat d'etat", "services du premier ministre"},
-	{"direction", "secretariat general", "delegation", "inspection generale", "commissariat", "haut commissariat", "agence", "prefecture", "etat major"},
-	{"service", "sous direction", "bureau", "departement", "mission", "division", "pole", "cellule", "mission"},
+// The State names its bodies top down: a ministry (or the Services du
+// Premier ministre), then a direction générale, secrétariat général,
+// délégation or commissariat, then a direction, service, sous-direction or
+// bureau. Each level's name opens with one of these words.
+var ministryWords = []string{"ministere", "services du premier ministre", "premier ministre", "secretariat d'etat"}
+
+var unitWords = []string{"direction", "secretariat general", "secretariat", "delegation", "inspection generale", "commissariat", "haut commissariat",
+	"agence", "prefecture", "etat major", "service", "sous direction", "bureau", "departement", "mission", "division", "pole", "cellule",
+	"operateur", "centre", "office", "institut", "unite", "plateforme", "cabinet", "observatoire", "commission", "comite", "conseil general",
+	"conseil superieur", "inspection", "etablissement", "ecole", "laboratoire", "atelier", "cellule", "structure"}
+
+// Form labels of an administration block ("Direction :", "Service") that
+// stand before the name they announce.
+var adminFormLabels = []string{"ministere", "direction", "service", "sous direction", "bureau", "entite", "administration", "structure",
+	"departement", "delegation", "pole", "service beneficiaire", "entite beneficiaire",
+	"service prescripteur", "service acheteur", "direction beneficiaire"}
+
+func hasWordPrefix(f string, words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(f, w) && (len(f) == len(w) || !isAlnumByte(f[len(w)])) {
+			return true
+		}
+	}
+	return false
 }
 
-// setAdministration builds "Ministère > Direction > Service" from the
-// buyer's block, when a ministry heads it.
+func isAdminFormLabel(t string) bool {
+	t = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t), ":"))
+	f := fold(t)
+	for _, w := range adminFormLabels {
+		if f == w {
+			return true
+		}
+	}
+	return false
+}
+
+// trimNoise keeps the first cell of a piece of text and drops the quotes,
+// underscores and stray marks that OCR leaves at its ends.
+func trimNoise(t string) string {
+	if k := strings.Index(t, strings.Repeat(" ", colGap)); k > 0 {
+		t = t[:k]
+	}
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(t), "“”\"«»_;:|~^`´'’ "))
+}
+
+// endsDangling says whether a name stops on a word that cannot end it
+// ("Ministère de la Transition écologique et de la", "…, des Finances,").
+func endsDangling(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ",") {
+		return true
+	}
+	f := " " + fold(s)
+	for _, w := range []string{" de", " du", " des", " de la", " et", " la", " le", " les", " d'", " l'", " a", " au", " aux", " pour", " en", " sur"} {
+		if strings.HasSuffix(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// setAdministration builds "Ministère > Direction > Service" from a
+// public body's block, when a ministry heads it.
 func (r *run) setAdministration(segs []seg) {
+	// Texts of the block, wrapped names joined back.
+	type text struct {
+		t    string
+		line *tline
+	}
+	var texts []text
+	for i := 0; i < len(segs); i++ {
+		t := trimNoise(segs[i].text)
+		for i+1 < len(segs) && segs[i+1].line != segs[i].line && segs[i+1].line.page == segs[i].line.page &&
+			(startsLower(trimNoise(segs[i+1].text)) || endsDangling(t)) && !looksLikeStreet(segs[i+1].text) && len(t) < 200 {
+			i++
+			t += " " + trimNoise(segs[i].text)
+		}
+		// "Direction : Direction des achats de l'État": keep the value.
+		if k := strings.Index(t, ":"); k > 0 && isAdminFormLabel(t[:k]) && strings.TrimSpace(t[k+1:]) != "" {
+			t = strings.TrimSpace(t[k+1:])
+		}
+		texts = append(texts, text{t, segs[i].line})
+	}
 	var parts []string
 	var lines []*tline
-	level := -1
-	for i := 0; i < len(segs); i++ {
-		t := strings.TrimSpace(segs[i].text)
-		// A name wrapped over two lines continues in lower case.
-		for i+1 < len(segs) && startsLower(segs[i+1].text) && segs[i+1].line != segs[i].line {
-			i++
-			t += " " + strings.TrimSpace(segs[i].text)
+	for _, x := range texts {
+		f := fold(x.t)
+		if len(parts) == 0 {
+			if hasWordPrefix(f, ministryWords) && !isAdminFormLabel(x.t) {
+				parts = append(parts, x.t)
+				lines = append(lines, x.line)
+			}
+			continue
 		}
-		f := fold(t)
-		for lv := level + 1; lv < len(adminLevels); lv++ {
-			matched := false
-			for _, w := range adminLevels[lv] {
-				if strings.HasPrefix(f, w) {
-					matched = true
-					break
-				}
-			}
-			if matched {
-				if lv > 0 && level < 0 {
-					break // no ministry above it
-				}
-				parts = append(parts, t)
-				lines = append(lines, segs[i].line)
-				level = lv
-				break
-			}
+		if isAdminFormLabel(x.t) {
+			continue // a form's label: its value follows
+		}
+		if !hasWordPrefix(f, unitWords) || strings.Contains(x.t, "@") || looksLikeStreet(x.t) {
+			break
+		}
+		parts = append(parts, x.t)
+		lines = append(lines, x.line)
+		if len(parts) == 3 {
+			break
 		}
 	}
 	if len(parts) == 0 {
@@ -817,10 +1154,26 @@ func (r *run) continueName(l *tline, name string, start int) (string, []*tline) 
 			dangling = true
 		}
 	}
-	if !dangling {
-		return name, nil
+	// The next line with words in the name's column (a two-column header
+	// interleaves the rows of both columns).
+	var nx []*tline
+	for _, n := range r.v.below(l, 3) {
+		if t, _, _ := n.wordsIn(l.xOf(start)-2, l.pageW+1); t != "" {
+			nx = []*tline{n}
+			break
+		}
 	}
-	nx := r.v.below(l, 1)
+	if !dangling {
+		// "Ministère de l'Agriculture et de la Souveraineté" then
+		// "alimentaire": a wrapped name goes on in lower case.
+		if len(nx) == 0 || nx[0].box.Y0-l.box.Y1 > 0.8*l.lineHeight() {
+			return name, nil
+		}
+		t, ts, _ := nx[0].wordsIn(l.xOf(start)-2, l.pageW+1)
+		if !startsLower(t) || math.Abs(nx[0].xOf(ts)-l.xOf(start)) > 12 || !opensCell(nx[0], ts) {
+			return name, nil
+		}
+	}
 	if len(nx) == 0 {
 		return name, nil
 	}

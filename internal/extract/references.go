@@ -154,12 +154,50 @@ var refLabels = labels(
 	tagged("marche", "ref marche", "reference du marche", "reference marche", "n de marche", "marche n", "numero de marche", "numero du marche", "n du marche",
 		"accord cadre n", "n accord cadre", "n de l'accord cadre", "numero d'accord cadre", "numero de l'accord cadre", "reference de l'accord cadre",
 		"contrat n", "n de contrat", "numero de contrat", "agreement ref", "contract ref", "contract reference", "marche subsequent n",
-		"accord cadre", "marche", "reference accord cadre", "n du contrat", "id accord cadre", "identifiant accord cadre"),
+		"accord cadre", "marche", "reference accord cadre", "n du contrat", "id accord cadre", "identifiant accord cadre",
+		"reference de la consultation", "consultation n", "n de consultation", "numero de consultation", "n de la consultation",
+		"reference consultation", "ref consultation"),
 	tagged("service", "code service", "service executant", "code du service executant", "code service executant", "buyer ref", "buyer reference",
-		"code service chorus", "sous le code service", "code service destinataire", "service destinataire", "code chorus service"),
+		"code service chorus", "sous le code service", "code service destinataire", "service destinataire", "code chorus service",
+		"code service chorus pro", "service executant chorus pro", "code du service", "code service executant chorus pro"),
 	tagged("other", "sales order id", "reference client", "n client", "facture liee", "libelle accord cadre", "objet du marche", "marche public",
 		"marches publics", "accord cadre a bons de commande", "date de notification", "montant"),
 )
+
+// valueParser reads a value at the start of a cell's text and returns it
+// with its byte span in that text, or "" when the text holds none.
+type valueParser func(val string) (string, int, int)
+
+// readValue reads the value of a label: right of it on its row, or, when
+// the label ends its cell and nothing usable stands right of it (a header
+// row whose next cell is another label), under it in its column.
+func (r *run) readValue(h labelHit, rows int, parse valueParser) (string, *tline, int, int) {
+	val, s, _ := valueRight(h)
+	if val != "" {
+		if tok, ts, te := parse(val); tok != "" {
+			return tok, h.line, s + ts, s + te
+		}
+	}
+	if !labelEndsCell(h) {
+		return "", nil, 0, 0
+	}
+	if bl, bt, bs, _ := r.v.valueBelow(h, rows); bt != "" {
+		if tok, ts, te := parse(bt); tok != "" {
+			return tok, bl, bs + ts, bs + te
+		}
+	}
+	return "", nil, 0, 0
+}
+
+// serviceToken reads a Chorus Pro service code at the start of a value.
+func serviceToken(val string) (string, int, int) {
+	tok := firstToken(val)
+	if !isServiceCode(tok) {
+		return "", 0, 0
+	}
+	i := strings.Index(val, tok)
+	return tok, i, i + len(tok)
+}
 
 // extractReferences reads the order, marché and service references.
 func (r *run) extractReferences(rules typeRules) {
@@ -169,57 +207,36 @@ func (r *run) extractReferences(rules typeRules) {
 			if rules.orderNumber {
 				continue // the order's own number, read by extractNumero
 			}
-			val, s, _ := valueRight(h)
-			ln := h.line
-			if val == "" && labelEndsCell(h) {
-				if bl, bt, bs, _ := r.v.valueBelow(h, 1); bt != "" {
-					ln, val, s = bl, bt, bs
-				}
-			}
-			tok, ts, te := referenceToken(val)
+			tok, ln, s, e := r.readValue(h, 1, referenceToken)
 			if tok == "" {
 				continue
 			}
-			hh := hit{value: tok, conf: 0.88, line: ln, start: s + ts, end: s + te}
+			hh := hit{value: tok, conf: 0.88, line: ln, start: s, end: e}
 			r.set("reference_commande", hh)
 			if ej, ok := fr.ParseEJ(tok); ok {
 				hh.value = ej
 				r.set("numero_ej", hh)
 			}
 		case "marche":
-			if (h.phrase == "marche" || h.phrase == "accord cadre") && !startsCell(h) {
+			bare := h.phrase == "marche" || h.phrase == "accord cadre"
+			if bare && !startsCell(h) {
 				continue
 			}
-			val, s, _ := valueRight(h)
-			ln := h.line
-			if val == "" && labelEndsCell(h) {
-				if bl, bt, bs, _ := r.v.valueBelow(h, 1); bt != "" {
-					ln, val, s = bl, bt, bs
-				}
-			}
-			ref, ts, te := marketReference(val)
+			ref, ln, s, e := r.readValue(h, 1, marketReference)
 			if ref == "" {
 				continue
 			}
 			conf := 0.88
-			if h.phrase == "marche" || h.phrase == "accord cadre" {
+			if bare {
 				conf = 0.75
 			}
-			r.set("reference_marche", hit{value: ref, conf: conf, line: ln, start: s + ts, end: s + te})
+			r.set("reference_marche", hit{value: ref, conf: conf, line: ln, start: s, end: e})
 		case "service":
-			val, s, _ := valueRight(h)
-			ln := h.line
-			if val == "" && labelEndsCell(h) {
-				if bl, bt, bs, _ := r.v.valueBelow(h, 2); bt != "" {
-					ln, val, s = bl, bt, bs
-				}
-			}
-			tok := firstToken(val)
-			if !isServiceCode(tok) {
+			tok, ln, s, e := r.readValue(h, 2, serviceToken)
+			if tok == "" {
 				continue
 			}
-			i := strings.Index(val, tok)
-			r.set("code_service", hit{value: tok, conf: 0.85, line: ln, start: s + i, end: s + i + len(tok)})
+			r.set("code_service", hit{value: tok, conf: 0.85, line: ln, start: s, end: e})
 		}
 	}
 }
@@ -280,33 +297,76 @@ var codeLabels = labels(
 		"conclu pour une duree de", "duree d'execution du marche", "duree globale"),
 )
 
-// extractCodes reads the CPV code and the duration in months.
+// cpvIn finds the first CPV code ("72224000-1", "79410000") in s.
+func cpvIn(s string) (string, int, int) {
+	for i := 0; i+8 <= len(s); i++ {
+		if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j-i != 8 {
+			i = j
+			continue
+		}
+		e := j
+		if e+1 < len(s) && s[e] == '-' && s[e+1] >= '0' && s[e+1] <= '9' {
+			e += 2
+		}
+		if cpv, ok := fr.NormalizeCPV(s[i:e]); ok {
+			return cpv, i, e
+		}
+		return "", 0, 0
+	}
+	return "", 0, 0
+}
+
+// durationMonths reads "36 mois", "2 ans" at the start of a folded value;
+// unitInLabel: the label says the unit ("Durée (mois)").
+func durationMonths(f string, unitInLabel bool) (float64, bool) {
+	toks := strings.Fields(f)
+	for i, t := range toks {
+		if i > 8 {
+			break
+		}
+		n, err := strconv.Atoi(t)
+		if err != nil || n <= 0 || n > 240 {
+			continue
+		}
+		if i+1 >= len(toks) {
+			return float64(n), unitInLabel
+		}
+		switch toks[i+1] {
+		case "mois":
+			return float64(n), true
+		case "ans", "an", "annees", "annee":
+			return float64(12 * n), true
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// extractCodes reads the CPV code and the duration in months, right of
+// their labels or under them.
 func (r *run) extractCodes(rules typeRules) {
 	for _, h := range r.v.findAll(codeLabels) {
 		l := h.line
 		switch h.tag {
 		case "cpv":
-			rest := l.text[h.end:]
-			for i := 0; i+8 <= len(rest); i++ {
-				if i > 0 && rest[i-1] >= '0' && rest[i-1] <= '9' {
-					continue
+			if cpv, s, e := cpvIn(l.text[h.end:]); cpv != "" {
+				r.set("code_cpv", hit{value: cpv, conf: 0.9, line: l, start: h.end + s, end: h.end + e})
+				continue
+			}
+			if !labelEndsCell(h) {
+				continue
+			}
+			if bl, bt, bs, _ := r.v.valueBelow(h, 1); bt != "" {
+				if cpv, s, e := cpvIn(bt); cpv != "" && strings.TrimSpace(bt[:s]) == "" {
+					r.set("code_cpv", hit{value: cpv, conf: 0.88, line: bl, start: bs + s, end: bs + e})
 				}
-				j := i
-				for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-					j++
-				}
-				if j-i != 8 {
-					i = j
-					continue
-				}
-				e := j
-				if e+1 < len(rest) && rest[e] == '-' && rest[e+1] >= '0' && rest[e+1] <= '9' {
-					e += 2
-				}
-				if cpv, ok := fr.NormalizeCPV(rest[i:e]); ok {
-					r.set("code_cpv", hit{value: cpv, conf: 0.9, line: l, start: h.end + i, end: h.end + e})
-				}
-				break
 			}
 		case "duree":
 			if !rules.duration {
@@ -316,30 +376,19 @@ func (r *run) extractCodes(rules typeRules) {
 			if strings.Contains(f, " valable ") || strings.Contains(f, " validite ") || strings.Contains(f, " personne morale ") {
 				continue
 			}
-			rest := l.fold[h.fend:]
-			toks := strings.Fields(rest)
-			for i, t := range toks {
-				if i > 8 {
-					break
+			unitInLabel := strings.Contains(l.fold[:min(len(l.fold), h.fend+7)], "mois")
+			if m, ok := durationMonths(l.fold[h.fend:], unitInLabel); ok {
+				r.setDuration(l, m)
+				continue
+			}
+			if !labelEndsCell(h) && !unitInLabel {
+				continue
+			}
+			// "Durée (mois)" then "12 mois" on the next row.
+			if bl, bt, _, _ := r.v.valueBelow(h, 1); bt != "" && len(strings.Fields(bt)) <= 3 {
+				if m, ok := durationMonths(fold(bt), unitInLabel); ok {
+					r.setDuration(bl, m)
 				}
-				n, err := strconv.Atoi(t)
-				if err != nil || n <= 0 || n > 240 {
-					continue
-				}
-				if i+1 >= len(toks) {
-					// "Durée (mois) : 9" — the unit is in the label.
-					if strings.Contains(h.line.fold[:h.fend+2], "mois") {
-						r.setDuration(l, float64(n))
-					}
-					break
-				}
-				switch toks[i+1] {
-				case "mois":
-					r.setDuration(l, float64(n))
-				case "ans", "an", "annees", "annee":
-					r.setDuration(l, float64(12*n))
-				}
-				break
 			}
 		}
 	}

@@ -27,6 +27,7 @@ type tline struct {
 	box    document.Box
 	pageW  float64
 	pageH  float64
+	ocr    bool // read by OCR: words carry the engine's confidence
 }
 
 // cell is a run of text on a line between column gaps.
@@ -70,6 +71,7 @@ func newView(doc *document.Document) *view {
 			tl.page = num
 			tl.idx = len(v.lines)
 			tl.pageW, tl.pageH = p.Width, p.Height
+			tl.ocr = p.Source == document.SourceOCR
 			v.lines = append(v.lines, tl)
 		}
 		info.last = len(v.lines)

@@ -25,6 +25,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Options select what Generate produces.
@@ -131,6 +132,7 @@ func generateOne(r *rand.Rand, f *family, typ string) Generated {
 	g.now = g.randomDate()
 	g.year = g.now.Year()
 	m := builders[typ](g)
+	g.derivedSIRENs()
 	pdf, pages := render(m, f, r)
 	return Generated{PDF: pdf, Gold: Gold{DocumentType: typ, Fields: g.gold}, Layout: f.id, Pages: pages}
 }
@@ -177,4 +179,21 @@ func WriteSet(dir string, docs []Generated) error {
 		}
 	}
 	return nil
+}
+
+// derivedSIRENs lists a party's SIREN whenever the page prints a SIRET or a
+// French VAT number that carries it, as the corpus's gold files do: the
+// SIREN is printed, as the first nine digits of the one or the last nine of
+// the other.
+func (g *gen) derivedSIRENs() {
+	for _, party := range []string{"fournisseur", "acheteur"} {
+		if _, ok := g.gold[party+".siren"]; ok {
+			continue
+		}
+		if siret, ok := g.gold[party+".siret"].(string); ok && len(siret) == 14 {
+			g.set(party+".siren", siret[:9])
+		} else if vat, ok := g.gold[party+".tva"].(string); ok && len(vat) == 13 && strings.HasPrefix(vat, "FR") {
+			g.set(party+".siren", vat[4:])
+		}
+	}
 }
