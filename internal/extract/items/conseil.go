@@ -72,7 +72,8 @@ var (
 	// "12 jours-homme", "30 j/h", "15 JH", "8 hommes-jours"
 	reManDays = regexp.MustCompile(`(\d+(?:[.,]\d+)?)\s*(?:jours?[- ]?hommes?|j/h|j\.h\.?|jh|hommes?[- ]jours?|h/j)\b`)
 	// "Nombre de jours : 12", "nombre total de jours : 12,5"
-	reDayCount = regexp.MustCompile(`(?:nombre|nb|nbre)\s+(?:total\s+)?de\s+jours(?:[- ]hommes?)?\s*(?:[:=]|estime\s*:?)?\s*(\d+(?:[.,]\d+)?)`)
+	// and "Total jours : 80", "total des jours-homme 80"
+	reDayCount = regexp.MustCompile(`(?:(?:nombre|nb|nbre)\s+(?:total\s+)?de\s+jours|total\s+(?:des\s+)?jours)(?:[- ]hommes?)?\s*(?:[:=]|estime\s*:?)?\s*(\d+(?:[.,]\d+)?)`)
 	// "TJM : 1 200 € HT", "taux journalier moyen de 950 €", "prix de journée : 800"
 	reRateCue = regexp.MustCompile(`\b(tjm|taux journalier|tarif journalier|prix de journee|prix journalier|prix (?:par |a la )?jour(?:nee)?|cout journalier|tarif jour)\b`)
 	// "950 € HT / jour", "1 200 €/j"
@@ -80,19 +81,17 @@ var (
 )
 
 // Conseil reads the consulting figures of a document: conseil.nb_jours
-// (total person-days), conseil.tjm (daily rate in € HT; the days-weighted
-// mean when several profiles are priced) and conseil.categorie (one of
-// Categories). Figures come from the day-priced rows of t first, from the
-// text otherwise. Nothing is returned when the document says nothing of
+// (total person-days), conseil.tjm (daily rate in € HT, when one rate is
+// printed) and conseil.categorie (one of Categories). Figures come from the
+// day-priced rows of t first, from the text for what the table leaves open. Nothing is returned when the document says nothing of
 // days or daily rates.
 func Conseil(doc *document.Document, t Table) map[string]document.Field {
 	out := map[string]document.Field{}
 	if doc == nil {
 		return out
 	}
-	if !fromTable(t, out) {
-		fromText(doc, out)
-	}
+	fromTable(t, out)
+	fromText(doc, out) // what the table left open: a printed "TJM moyen", "Total jours"
 	if len(out) == 0 {
 		return out
 	}
@@ -104,7 +103,8 @@ func Conseil(doc *document.Document, t Table) map[string]document.Field {
 
 // fromTable sums the day-priced rows of the table.
 func fromTable(t Table, out map[string]document.Field) bool {
-	var days, weighted, pricedDays float64
+	var days, pricedDays, rate0 float64
+	oneRate := true
 	var box document.Box
 	page := 0
 	var parts []string
@@ -140,7 +140,10 @@ func fromTable(t Table, out map[string]document.Field) bool {
 			rate = *it.MontantHT / d
 		}
 		if rate > 0 {
-			weighted += rate * d
+			if pricedDays > 0 && math.Abs(rate-rate0) > 0.005 {
+				oneRate = false
+			}
+			rate0 = rate
 			pricedDays += d
 		}
 		if len(parts) < 12 {
@@ -164,13 +167,11 @@ func fromTable(t Table, out map[string]document.Field) bool {
 	evidence := strings.Join(parts, " ; ")
 	out["conseil.nb_jours"] = document.Field{Value: round2(days), Confidence: conf, Page: page,
 		Evidence: fmt.Sprintf("somme des jours de %d ligne(s) : %s", n, evidence), BBox: box.Array()}
-	if pricedDays > 0 {
-		tjm := round2(weighted / pricedDays)
-		ev := evidence
-		if n > 1 {
-			ev = fmt.Sprintf("moyenne des prix par jour pondérée par les jours (%d lignes) : %s", n, evidence)
-		}
-		out["conseil.tjm"] = document.Field{Value: tjm, Confidence: conf, Page: page, Evidence: ev, BBox: box.Array()}
+	// A daily rate is reported only when the page prints it: one rate for
+	// every day row. Several profiles at several rates have no printed TJM
+	// unless the text states one ("TJM moyen"), which fromText reads.
+	if pricedDays > 0 && oneRate {
+		out["conseil.tjm"] = document.Field{Value: round2(rate0), Confidence: conf, Page: page, Evidence: evidence, BBox: box.Array()}
 	}
 	return true
 }
@@ -230,11 +231,11 @@ func fromText(doc *document.Document, out map[string]document.Field) {
 			}
 		}
 	}
-	if days != nil {
+	if _, done := out["conseil.nb_jours"]; days != nil && !done {
 		out["conseil.nb_jours"] = document.Field{Value: round2(days.value), Confidence: 0.7, Page: days.page,
 			Evidence: strings.Join(strings.Fields(days.line.Text()), " "), BBox: days.line.Box.Array()}
 	}
-	if rate != nil && rate.value >= 50 && rate.value <= 20000 {
+	if _, done := out["conseil.tjm"]; rate != nil && !done && rate.value >= 50 && rate.value <= 20000 {
 		out["conseil.tjm"] = document.Field{Value: round2(rate.value), Confidence: 0.7, Page: rate.page,
 			Evidence: strings.Join(strings.Fields(rate.line.Text()), " "), BBox: rate.line.Box.Array()}
 	}

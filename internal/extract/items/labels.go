@@ -63,7 +63,7 @@ var labelRules = func() []labelRule {
 	add(kTVA, hintNone, "tva", "taux", "vat", "tax", "taxes", "taxe")
 	add(kDiscount, hintNone, "rem", "remise", "disc", "discount", "rabais", "reduction")
 	add(kDesignation, hintNone, "designation", "designations", "description", "libelle", "libelles", "prestation", "prestations",
-		"article", "articles", "intitule", "produit", "produits", "detail", "nature", "profil", "profils", "intervenant",
+		"article", "articles", "intitule", "produit", "produits", "detail", "nature", "profil", "profils", "intervenant", "fonction", "fonctions", "role", "roles",
 		"intervenants", "name", "item", "items", "service", "services", "objet", "fourniture", "fournitures", "phase", "phases",
 		"livrable", "livrables", "mission", "missions", "activite", "activites", "poste de depense")
 	add(kRef, hintNone, "ref", "reference", "code", "n°", "no", "#", "poste", "ligne", "line", "lot")
