@@ -4,7 +4,7 @@ BIN       := bin/depenses
 PKGS      := ./...
 export CGO_ENABLED ?= 0
 
-.PHONY: all build deps test vet staticcheck unit race fuzz bench demo clean
+.PHONY: all build deps test vet staticcheck race fuzz bench demo clean
 
 all: build
 

@@ -186,10 +186,12 @@ func (r *Reader) read(ctx context.Context, name string, data []byte, t *tree) (d
 	case mt == TypeEML:
 		err = r.readEmail(ctx, doc, data, t)
 	case mt == TypeXML && !r.opts.NoEmbedded && einvoice.Sniff(data):
-		doc.Embedded, err = einvoice.Parse(data)
-		if err == nil {
-			doc.Pages, doc.Warnings, err = r.readOffice(ctx, doc, data, officeKinds[mt])
+		// A bad e-invoice is still an XML file whose text can be read.
+		var perr error
+		if doc.Embedded, perr = einvoice.Parse(data); perr != nil {
+			doc.Warnings = append(doc.Warnings, "facture électronique illisible, lue comme XML : "+perr.Error())
 		}
+		doc.Pages, doc.Warnings, err = r.readOffice(ctx, doc, data, officeKinds[mt])
 	case officeKinds[mt] != "":
 		doc.Pages, doc.Warnings, err = r.readOffice(ctx, doc, data, officeKinds[mt])
 	default:
