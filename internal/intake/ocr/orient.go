@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"math"
 	"unicode/utf8"
 
 	"github.com/depenses-eclairees/depenses/internal/document"
@@ -271,4 +272,126 @@ func grayOnWhite(c color.Color) uint8 {
 	r, g, b, a := c.RGBA() // premultiplied, 16 bits
 	l := (19595*r + 38470*g + 7471*b + 1<<15) >> 16
 	return uint8(min(l+0xffff-a, 0xffff) >> 8)
+}
+
+// Skew: scanners feed paper slightly askew (a degree or two). Tesseract
+// reads such lines, but its boxes are upright rectangles, so the words of
+// one printed row drift apart in height and rows break or merge. The page
+// is turned straight first when its lines lean by more than minSkew.
+const (
+	maxSkew  = 3.0  // degrees searched either way; more is a sideways page
+	skewStep = 0.1  // degrees between tried angles
+	minSkew  = 0.25 // below this, turning would only blur the print
+	// skewSampleWidth: width in samples of the page the lean is measured on.
+	skewSampleWidth = 640
+)
+
+// estimateSkew returns the angle in degrees by which the text lines of img
+// lean (positive: they go down to the right), 0 when the page holds too
+// little ink to tell. It keeps the angle whose row profile is sharpest: the
+// sum of squared ink counts per row peaks when rows follow the lines.
+func estimateSkew(img *image.Gray) float64 {
+	b := img.Bounds()
+	// Samples of about 75 dpi at 300 dpi: lines stay apart, cost stays low.
+	sample := max(1, b.Dx()/skewSampleWidth)
+	sw, sh := b.Dx()/sample, b.Dy()/sample
+	if sw < 50 || sh < 50 {
+		return 0
+	}
+	// Inked samples, as coordinates of the small image, weighted by ink.
+	var xs, ys, ink []int32
+	n := sample * sample
+	for sy := 0; sy < sh; sy++ {
+		for sx := 0; sx < sw; sx++ {
+			sum := 0
+			for dy := 0; dy < sample; dy++ {
+				row := img.Pix[img.PixOffset(b.Min.X+sx*sample, b.Min.Y+sy*sample+dy):]
+				for dx := 0; dx < sample; dx++ {
+					sum += int(row[dx])
+				}
+			}
+			// Paper, even grey or noisy, weighs nothing.
+			if v := 255 - sum/n; v > 64 {
+				xs = append(xs, int32(sx))
+				ys = append(ys, int32(sy))
+				ink = append(ink, int32(v))
+			}
+		}
+	}
+	// Too little ink, or so much that it is a photo or a dark scan.
+	if len(xs) < 200 || len(xs) > sw*sh/3 {
+		return 0
+	}
+	margin := int(float64(sw)*math.Tan(maxSkew*math.Pi/180)) + 1
+	rows := make([]int64, sh+2*margin)
+	profile := func(deg float64) float64 {
+		clear(rows)
+		t := math.Tan(deg * math.Pi / 180)
+		// Fixed point: 16 fractional bits.
+		ft := int64(t * 65536)
+		for i := range xs {
+			y := int(ys[i]) + margin - int((int64(xs[i])*ft+32768)>>16)
+			rows[y] += int64(ink[i])
+		}
+		var s float64
+		for _, c := range rows {
+			s += float64(c) * float64(c)
+		}
+		return s
+	}
+	best, bestScore := 0.0, profile(0)
+	flat := bestScore
+	steps := int(math.Round(maxSkew / skewStep))
+	for i := -steps; i <= steps; i++ {
+		if i == 0 {
+			continue
+		}
+		deg := float64(i) * skewStep
+		if s := profile(deg); s > bestScore {
+			best, bestScore = deg, s
+		}
+	}
+	// A profile barely sharper than the flat one is noise, not a lean.
+	if bestScore < flat*1.05 {
+		return 0
+	}
+	return best
+}
+
+// deskew turns img so that lines leaning by deg degrees (as estimateSkew
+// says) lie flat, keeping its size; uncovered corners are white paper.
+func deskew(img *image.Gray, deg float64) *image.Gray {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	// For each output pixel, sample the source turned by +deg about the
+	// centre (bilinear), in 16-bit fixed point.
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(w)/2, float64(h)/2
+	fs, fc := int64(sin*65536), int64(cos*65536)
+	for y := 0; y < h; y++ {
+		dy := float64(y) + 0.5 - cy
+		// Source of (x, y): (cx + dx·cos − dy·sin, cy + dx·sin + dy·cos).
+		dx0 := 0.5 - cx
+		sx := int64((cx+dx0*cos-dy*sin)*65536) - 32768
+		sy := int64((cy+dx0*sin+dy*cos)*65536) - 32768
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range dst {
+			ix, iy := int(sx>>16), int(sy>>16)
+			if ix < 0 || iy < 0 || ix >= w-1 || iy >= h-1 {
+				dst[x] = 255
+			} else {
+				fx, fy := sx&0xffff, sy&0xffff
+				i := img.PixOffset(b.Min.X+ix, b.Min.Y+iy)
+				p00, p01 := int64(img.Pix[i]), int64(img.Pix[i+1])
+				p10, p11 := int64(img.Pix[i+img.Stride]), int64(img.Pix[i+img.Stride+1])
+				top := p00*(65536-fx) + p01*fx
+				bot := p10*(65536-fx) + p11*fx
+				dst[x] = uint8((top*(65536-fy)/65536 + bot*fy/65536 + 32768) >> 16)
+			}
+			sx += fc
+			sy += fs
+		}
+	}
+	return out
 }
