@@ -52,20 +52,27 @@ func TestConventions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			res := Extract(docFromText(c.text), c.docType)
 			checkWellFormed(t, c.name, res)
-			for k, want := range c.want {
-				got, ok := res.Fields[k]
-				switch {
-				case want == nil && ok:
-					t.Errorf("%s: want absent, got %v", k, got.Value)
-				case want != nil && !ok:
-					t.Errorf("%s: want %v, absent", k, want)
-				case want != nil && got.Value != want:
-					t.Errorf("%s: want %v (%T), got %v (%T)", k, want, want, got.Value, got.Value)
-				}
-			}
+			checkFields(t, res, c.want)
 			if f, ok := res.Fields["fournisseur.siret"]; ok && f.Value == "99999999800010" && (f.Valid == nil || *f.Valid) {
 				t.Errorf("specimen SIRET must be reported invalid")
 			}
 		})
+	}
+}
+
+// checkFields compares extracted fields with the wanted values; a nil
+// value means the field must be absent.
+func checkFields(t *testing.T, res Result, want map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		got, ok := res.Fields[k]
+		switch {
+		case w == nil && ok:
+			t.Errorf("%s: want absent, got %v", k, got.Value)
+		case w != nil && !ok:
+			t.Errorf("%s: want %v, absent", k, w)
+		case w != nil && got.Value != w:
+			t.Errorf("%s: want %v (%T), got %v (%T)", k, w, w, got.Value, got.Value)
+		}
 	}
 }

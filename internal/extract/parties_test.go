@@ -92,17 +92,7 @@ func TestPartyConventions(t *testing.T) {
 			}
 			res := Extract(doc, c.docType)
 			checkWellFormed(t, c.name, res)
-			for k, want := range c.want {
-				got, ok := res.Fields[k]
-				switch {
-				case want == nil && ok:
-					t.Errorf("%s: want absent, got %v", k, got.Value)
-				case want != nil && !ok:
-					t.Errorf("%s: want %v, absent", k, want)
-				case want != nil && got.Value != want:
-					t.Errorf("%s: want %q, got %q", k, want, got.Value)
-				}
-			}
+			checkFields(t, res, c.want)
 		})
 	}
 }
