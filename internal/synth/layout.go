@@ -733,6 +733,25 @@ func (rd *renderer) table(t tableBlock) {
 	size := rd.size - 0.5
 	lh := size * f.lead
 	pad := 4.0
+	// drawCells writes one row's wrapped cells, right-aligned where the
+	// column says so, with the grid's cell borders.
+	drawCells := func(wrapped [][]string, y0, h float64, st style) {
+		x := rd.left
+		for i, col := range t.cols {
+			for j, l := range wrapped[i] {
+				yy := y0 + lh*float64(j+1) + 1
+				if col.right {
+					c.textRight(x+ws[i]-pad, yy, st, size, l)
+				} else {
+					c.text(x+pad, yy, st, size, l)
+				}
+			}
+			if f.table == tableGrid {
+				c.rect(x, y0, ws[i], h, false, true)
+			}
+			x += ws[i]
+		}
+	}
 	drawHeader := func() {
 		hl := 1
 		wrapped := make([][]string, len(t.cols))
@@ -753,21 +772,7 @@ func (rd *renderer) table(t tableBlock) {
 			c.rect(rd.left, y0, width, h, true, false)
 			c.fillColor(black)
 		}
-		x := rd.left
-		for i, col := range t.cols {
-			for j, l := range wrapped[i] {
-				yy := y0 + lh*float64(j+1) + 1
-				if col.right {
-					c.textRight(x+ws[i]-pad, yy, bold, size, l)
-				} else {
-					c.text(x+pad, yy, bold, size, l)
-				}
-			}
-			if f.table == tableGrid {
-				c.rect(x, y0, ws[i], h, false, true)
-			}
-			x += ws[i]
-		}
+		drawCells(wrapped, y0, h, bold)
 		c.fillColor(black)
 		if f.table == tableRules || f.table == tablePlain {
 			c.line(rd.left, y0+h, rd.right, y0+h, 0.8)
@@ -796,21 +801,7 @@ func (rd *renderer) table(t tableBlock) {
 			c.rect(rd.left, y0, width, h, true, false)
 			c.fillColor(black)
 		}
-		x := rd.left
-		for i, col := range t.cols {
-			for j, l := range wrapped[i] {
-				yy := y0 + lh*float64(j+1) + 1
-				if col.right {
-					c.textRight(x+ws[i]-pad, yy, st, size, l)
-				} else {
-					c.text(x+pad, yy, st, size, l)
-				}
-			}
-			if f.table == tableGrid {
-				c.rect(x, y0, ws[i], h, false, true)
-			}
-			x += ws[i]
-		}
+		drawCells(wrapped, y0, h, st)
 		if f.table == tableFilledHeader {
 			c.strokeColor(rgb{0.75, 0.75, 0.75})
 			c.line(rd.left, y0+h, rd.right, y0+h, 0.4)
