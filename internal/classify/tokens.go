@@ -1,44 +1,11 @@
 package classify
 
 import (
+	"github.com/depenses-eclairees/depenses/internal/fr"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
-
-// foldRune lower-cases r and strips French diacritics, so that "RELEVÉ",
-// "Relevé" and "releve" compare equal. Ligatures expand to two letters.
-func foldRune(r rune) (rune, rune) {
-	switch r {
-	case 'à', 'â', 'ä', 'á', 'ã', 'å', 'À', 'Â', 'Ä', 'Á', 'Ã', 'Å':
-		return 'a', 0
-	case 'é', 'è', 'ê', 'ë', 'É', 'È', 'Ê', 'Ë':
-		return 'e', 0
-	case 'î', 'ï', 'í', 'ì', 'Î', 'Ï', 'Í', 'Ì':
-		return 'i', 0
-	case 'ô', 'ö', 'ó', 'ò', 'õ', 'Ô', 'Ö', 'Ó', 'Ò', 'Õ':
-		return 'o', 0
-	case 'ù', 'û', 'ü', 'ú', 'Ù', 'Û', 'Ü', 'Ú':
-		return 'u', 0
-	case 'ç', 'Ç':
-		return 'c', 0
-	case 'ÿ', 'Ÿ':
-		return 'y', 0
-	case 'ñ', 'Ñ':
-		return 'n', 0
-	case 'œ', 'Œ':
-		return 'o', 'e'
-	case 'æ', 'Æ':
-		return 'a', 'e'
-	}
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			return r + ('a' - 'A'), 0
-		}
-		return r, 0
-	}
-	return unicode.ToLower(r), 0
-}
 
 // isWordRune says whether r belongs to a token. Apostrophes, hyphens, the
 // degree sign of "N°" and punctuation all separate tokens, so "d'engagement"
@@ -65,7 +32,7 @@ func appendTokens(dst []string, s string, buf *[]byte) []string {
 			flush()
 			continue
 		}
-		a, c := foldRune(r)
+		a, c := fr.FoldRune(r)
 		b = utf8.AppendRune(b, a)
 		if c != 0 {
 			b = utf8.AppendRune(b, c)

@@ -1,12 +1,11 @@
 package extract
 
 import (
+	"github.com/depenses-eclairees/depenses/internal/fr"
 	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/depenses-eclairees/depenses/internal/document"
 )
@@ -184,20 +183,17 @@ func foldText(s string) (string, []int) {
 	return b.String(), off
 }
 
-// baseLetter strips the accent of a letter and lowers it.
+// baseLetter strips the accent of a letter and lowers it; a lone
+// combining mark becomes a space.
 func baseLetter(r rune) string {
-	d := norm.NFD.String(string(r))
-	var b strings.Builder
-	for _, c := range d {
-		if unicode.Is(unicode.Mn, c) {
-			continue
-		}
-		b.WriteRune(unicode.ToLower(c))
-	}
-	if b.Len() == 0 {
+	if unicode.Is(unicode.Mn, r) {
 		return " "
 	}
-	return b.String()
+	a, b := fr.FoldRune(r)
+	if b != 0 {
+		return string([]rune{a, b})
+	}
+	return string(a)
 }
 
 // fold is foldText without the offsets, for label tables and values.

@@ -68,3 +68,17 @@ func TestNAF(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldRune(t *testing.T) {
+	cases := map[rune]string{'É': "e", 'ç': "c", 'Œ': "oe", 'æ': "ae", 'ñ': "n", 'ő': "o", 'A': "a", '7': "7", '€': "€", '°': "°"}
+	for r, want := range cases {
+		a, b := FoldRune(r)
+		got := string(a)
+		if b != 0 {
+			got += string(b)
+		}
+		if got != want {
+			t.Errorf("FoldRune(%q) = %q, want %q", r, got, want)
+		}
+	}
+}

@@ -335,30 +335,14 @@ func monthAt(s string, i int) (month int, end int) {
 	return month, j
 }
 
-// foldLetter lower-cases a letter and drops its French accent; 0 for
-// anything else.
+// foldLetter lower-cases a letter and drops its accent; 0 for anything
+// else, ligatures included.
 func foldLetter(r rune) byte {
-	switch {
-	case r >= 'a' && r <= 'z':
-		return byte(r)
-	case r >= 'A' && r <= 'Z':
-		return byte(r - 'A' + 'a')
+	a, b := FoldRune(r)
+	if b != 0 || a < 'a' || a > 'z' {
+		return 0
 	}
-	switch r {
-	case 'é', 'è', 'ê', 'ë', 'É', 'È', 'Ê', 'Ë':
-		return 'e'
-	case 'û', 'ù', 'ü', 'Û', 'Ù', 'Ü':
-		return 'u'
-	case 'à', 'â', 'ä', 'À', 'Â', 'Ä':
-		return 'a'
-	case 'ô', 'ö', 'Ô', 'Ö':
-		return 'o'
-	case 'î', 'ï', 'Î', 'Ï':
-		return 'i'
-	case 'ç', 'Ç':
-		return 'c'
-	}
-	return 0
+	return byte(a)
 }
 
 // skipDateBlanks skips 1 to maxDateGap blanks; it returns i unchanged when

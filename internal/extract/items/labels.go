@@ -1,6 +1,7 @@
 package items
 
 import (
+	"github.com/depenses-eclairees/depenses/internal/fr"
 	"strings"
 	"unicode/utf8"
 )
@@ -121,51 +122,28 @@ func containsPhrase(tokens, phrase []string) bool {
 // normWord lowercases a word, removes accents and the dots and colons that
 // abbreviations carry ("P.U." → "pu", "Qté :" → "qte").
 func normWord(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '.' || r == ':' || r == '*' || r == ';':
-			continue
-		case r == '(' || r == ')' || r == '[' || r == ']':
-			continue
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			b.WriteRune(r)
-		default:
-			b.WriteString(foldRune(r))
+	return fold(strings.Map(func(r rune) rune {
+		if strings.ContainsRune(".:*;()[]", r) {
+			return -1
 		}
-	}
-	return b.String()
+		return r
+	}, s))
 }
 
-// foldRune maps accented letters to ASCII; other runes are kept.
+// foldRune maps accented letters to ASCII, typographic quotes to ' and
+// narrow or non-breaking spaces to spaces; other runes are kept.
 func foldRune(r rune) string {
 	switch r {
-	case 'à', 'â', 'ä', 'À', 'Â', 'Ä', 'á', 'Á':
-		return "a"
-	case 'ç', 'Ç':
-		return "c"
-	case 'é', 'è', 'ê', 'ë', 'É', 'È', 'Ê', 'Ë':
-		return "e"
-	case 'î', 'ï', 'Î', 'Ï', 'í':
-		return "i"
-	case 'ô', 'ö', 'Ô', 'Ö', 'ó':
-		return "o"
-	case 'ù', 'û', 'ü', 'Ù', 'Û', 'Ü', 'ú':
-		return "u"
-	case 'œ', 'Œ':
-		return "oe"
-	case 'æ', 'Æ':
-		return "ae"
 	case '’', 'ʼ', '‘':
 		return "'"
 	case '\u00a0', '\u202f':
 		return " "
 	}
-	return string(r)
+	a, b := fr.FoldRune(r)
+	if b != 0 {
+		return string([]rune{a, b})
+	}
+	return string(a)
 }
 
 // fold normalises a whole text for keyword search.
