@@ -16,7 +16,10 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(textCommand(), extractCommand(), evalCommand(), synthCommand())
+	var data dataFlags
+	data.register(root)
+	root.AddCommand(textCommand(), extractCommand(), evalCommand(), synthCommand(),
+		ingestCommand(&data), reprocessCommand(&data), exportCommand(&data), statsCommand(&data), referentialCommand(&data))
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "erreur :", err)
 		os.Exit(2)

@@ -12,6 +12,7 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
+	"github.com/depenses-eclairees/depenses/internal/referential"
 )
 
 // ErrNotFound is returned when the EJ or document asked for is not stored.
@@ -54,6 +55,8 @@ type Store interface {
 	Steps(ctx context.Context, subject string) ([]Step, error)
 	Reviews(ctx context.Context, subject string) ([]Review, error)
 	Run(ctx context.Context, id int64) (Run, error)
+	// Etablissement returns a SIRET from the imported SIRENE stock.
+	Etablissement(ctx context.Context, siret string) (referential.Etablissement, error)
 
 	Close() error
 }
@@ -84,6 +87,8 @@ type Tx interface {
 	StartRun(ctx context.Context, r Run) (int64, error)
 	FinishRun(ctx context.Context, r Run) error
 	AddIssues(ctx context.Context, runID int64, issues []Issue) error
+	// PutEtablissements adds or replaces establishments of the SIRENE stock.
+	PutEtablissements(ctx context.Context, es []referential.Etablissement) error
 	// Driver is the database driver's own transaction, for the job queue.
 	Driver() any
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
+	"github.com/depenses-eclairees/depenses/internal/referential"
 	"github.com/depenses-eclairees/depenses/internal/store"
 )
 
@@ -587,4 +588,44 @@ func (s *Store) Run(ctx context.Context, id int64) (store.Run, error) {
 	}
 	r.StartedAt, r.FinishedAt = parseTime(started), parseTime(finished)
 	return r, err
+}
+
+// PutEtablissements upserts SIRENE establishments.
+func (t *Tx) PutEtablissements(ctx context.Context, es []referential.Etablissement) error {
+	stmt, err := t.tx.PrepareContext(ctx, `
+		INSERT INTO sirene_etablissement (siret, siren, etat, activite, nomenclature, nom, enseigne, creation,
+		                                  code_postal, commune, debut)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (siret) DO UPDATE SET siren = excluded.siren, etat = excluded.etat, activite = excluded.activite,
+		    nomenclature = excluded.nomenclature, nom = excluded.nom, enseigne = excluded.enseigne,
+		    creation = excluded.creation, code_postal = excluded.code_postal, commune = excluded.commune,
+		    debut = excluded.debut`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, e := range es {
+		if _, err := stmt.ExecContext(ctx, e.SIRET, e.SIREN, e.State, e.Activity, e.ActivityNomenclature, e.UsualName,
+			e.Sign, e.Created, e.PostalCode, e.Municipality, e.PeriodStart); err != nil {
+			return fmt.Errorf("SIRET %s : %w", e.SIRET, err)
+		}
+	}
+	return nil
+}
+
+// Etablissement returns an imported SIRENE establishment.
+func (s *Store) Etablissement(ctx context.Context, siret string) (referential.Etablissement, error) {
+	var e referential.Etablissement
+	err := s.db.QueryRowContext(ctx, `SELECT siret, siren, etat, activite, nomenclature, nom, enseigne, creation,
+		code_postal, commune, debut FROM sirene_etablissement WHERE siret = ?`, siret).
+		Scan(&e.SIRET, &e.SIREN, &e.State, &e.Activity, &e.ActivityNomenclature, &e.UsualName, &e.Sign, &e.Created,
+			&e.PostalCode, &e.Municipality, &e.PeriodStart)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("SIRET %s absent du stock SIRENE importé : %w", siret, store.ErrNotFound)
+	}
+	if len(e.SIRET) == 14 {
+		e.NIC = e.SIRET[9:]
+	}
+	e.Active = e.State == "A"
+	return e, err
 }

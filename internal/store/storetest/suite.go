@@ -13,6 +13,7 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
+	"github.com/depenses-eclairees/depenses/internal/referential"
 	"github.com/depenses-eclairees/depenses/internal/store"
 )
 
@@ -31,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Rollback", testRollback},
 		{"RunsAndSteps", testRunsAndSteps},
 		{"NotFound", testNotFound},
+		{"Sirene", testSirene},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,5 +357,23 @@ func testNotFound(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Run(ctx, 42); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+func testSirene(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	open := referential.Etablissement{SIREN: "732829320", NIC: "00074", SIRET: "73282932000074", Active: true, State: "A",
+		Activity: "70.22Z", ActivityNomenclature: "NAFRev2", UsualName: "Conseil & Associés", Created: "2001-05-02",
+		PostalCode: "75008", Municipality: "PARIS 8", PeriodStart: "2019-01-01"}
+	inTx(t, s, func(tx store.Tx) error { return tx.PutEtablissements(ctx, []referential.Etablissement{open}) })
+	closed := open
+	closed.Active, closed.State, closed.PeriodStart = false, "F", "2025-12-31"
+	inTx(t, s, func(tx store.Tx) error { return tx.PutEtablissements(ctx, []referential.Etablissement{closed}) })
+	got, err := s.Etablissement(ctx, "73282932000074")
+	if err != nil || !reflect.DeepEqual(got, closed) {
+		t.Fatalf("Etablissement = %+v, %v; want the later import %+v", got, err, closed)
+	}
+	if _, err := s.Etablissement(ctx, "55208131766522"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown SIRET: %v", err)
 	}
 }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/depenses-eclairees/depenses/internal/synth"
+)
+
+// TestMain lets the test binary act as the depenses command, so that tests
+// can run it as a separate process and kill it.
+func TestMain(m *testing.M) {
+	if os.Getenv("DEPENSES_AS_CLI") == "1" {
+		os.Args = append([]string{"depenses"}, strings.Fields(os.Getenv("DEPENSES_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func cli(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "DEPENSES_AS_CLI=1", "DEPENSES_ARGS="+strings.Join(args, " "))
+	return cmd
+}
+
+// crashFixture writes n generated documents spread over n/2 EJ and their extract.
+func crashFixture(t *testing.T, n int) (chorusFile, pieces string) {
+	dir := t.TempDir()
+	docs, err := synth.Generate(synth.Options{Seed: 99, Types: []string{"devis", "facture", "bon_de_commande"}}, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces = filepath.Join(dir, "pieces")
+	if err := os.MkdirAll(pieces, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("num_ej;poste_ej;centre_financier;groupe_marchandises;designation_ej;montant_engage_ht\n")
+	for i := 0; i < n/2; i++ {
+		fmt.Fprintf(&csv, "14%08d;1;0129-CDBU-DSAF;33.01.04;PRESTATION;%d\n", i, 1000+i)
+	}
+	for i, d := range docs {
+		name := fmt.Sprintf("14%08d_%d_piece.pdf", i/2, i%2+1)
+		if err := os.WriteFile(filepath.Join(pieces, name), d.PDF, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chorusFile = filepath.Join(dir, "chorus.csv")
+	if err := os.WriteFile(chorusFile, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return chorusFile, pieces
+}
+
+func countRows(t *testing.T, dbPath, query string) int {
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return 0
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(query).Scan(&n); err != nil {
+		return 0
+	}
+	return n
+}
+
+func runCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := cli(args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("depenses %v: %v\n%s\n%s", args, err, out.String(), errOut.String())
+	}
+	return out.String()
+}
+
+// TestIngestSurvivesKill kills `depenses ingest` in the middle of the
+// processing, runs it again, and compares the export with a run that was
+// never interrupted: nothing lost, and no document analysed twice.
+func TestIngestSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("processus tué puis relancé : test long")
+	}
+	chorusFile, pieces := crashFixture(t, 40)
+	clean := t.TempDir()
+	runCLI(t, "--data", clean, "ingest", "--workers", "1", "--chorus", chorusFile, "--attachments", pieces)
+	want := runCLI(t, "--data", clean, "export")
+
+	crashed := t.TempDir()
+	db := filepath.Join(crashed, "depenses.db")
+	cmd := cli("--data", crashed, "ingest", "--workers", "1", "--chorus", chorusFile, "--attachments", pieces)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for countRows(t, db, `SELECT count(*) FROM step WHERE name = 'analyse'`) < 8 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("ingest never got to processing")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	done := countRows(t, db, `SELECT count(*) FROM document WHERE status != 'a_traiter'`)
+	if done == 0 || done == 40 {
+		t.Fatalf("kill came at a bad moment: %d of 40 documents processed", done)
+	}
+	t.Logf("tué après %d documents traités sur 40", done)
+	out := runCLI(t, "--data", crashed, "ingest", "--workers", "1", "--chorus", chorusFile, "--attachments", pieces)
+	if !strings.Contains(out, "0 nouvelles") {
+		t.Errorf("the rerun stored attachments again:\n%s", out)
+	}
+	if got := runCLI(t, "--data", crashed, "export"); got != want {
+		t.Errorf("export after kill and rerun differs from an uninterrupted run")
+	}
+	if twice := countRows(t, db, `SELECT count(*) FROM (SELECT subject FROM step WHERE name = 'analyse' AND status = 'ok' GROUP BY subject HAVING count(*) > 1)`); twice != 0 {
+		t.Errorf("%d documents analysed twice", twice)
+	}
+	if n := countRows(t, db, `SELECT count(*) FROM document WHERE status = 'a_traiter'`); n != 0 {
+		t.Errorf("%d documents left pending", n)
+	}
+}

@@ -1,0 +1,297 @@
+// Package pipeline wires the stages together on a job queue (River): one
+// job per document (intake → classify → extract) and one per EJ
+// (reconcile). Jobs are inserted in the same transaction as the data they
+// concern, so a crash never leaves a document without its job or a job
+// without its document; every step's status, error and duration is stored.
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/depenses-eclairees/depenses/internal/analyze"
+	"github.com/depenses-eclairees/depenses/internal/document"
+	"github.com/depenses-eclairees/depenses/internal/intake"
+	"github.com/depenses-eclairees/depenses/internal/reconcile"
+	"github.com/depenses-eclairees/depenses/internal/store"
+	"github.com/depenses-eclairees/depenses/internal/store/sqlite"
+)
+
+// Version names the processing rules; stored with every result so that a
+// reprocessing after an upgrade can be told apart.
+const Version = "2026.11.27"
+
+const (
+	queueDocuments = "documents"
+	queueEJ        = "ej"
+)
+
+// DocumentArgs is the job that reads and analyses one stored document.
+type DocumentArgs struct {
+	SHA256 string `json:"sha256"`
+}
+
+// Kind names the job.
+func (DocumentArgs) Kind() string { return "document" }
+
+// InsertOpts sends document jobs to their own queue.
+func (DocumentArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queueDocuments} }
+
+// EJArgs is the job that reconciles one EJ with its documents.
+type EJArgs struct {
+	NumEJ string `json:"num_ej"`
+}
+
+// Kind names the job.
+func (EJArgs) Kind() string { return "ej" }
+
+// InsertOpts sends EJ jobs to their own queue.
+func (EJArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queueEJ} }
+
+// Config is what a Pipeline needs.
+type Config struct {
+	Store   store.Store
+	Blobs   store.Blobs
+	Reader  *intake.Reader
+	Ref     reconcile.Referential
+	Workers int // documents processed at once
+	Log     *slog.Logger
+	// MaxFileBytes bounds the originals accepted (intake's limit).
+	MaxFileBytes int64
+}
+
+// Pipeline runs the jobs.
+type Pipeline struct {
+	cfg   Config
+	queue queue
+
+	docsDone   atomic.Int64 // documents processed by this process
+	docsFailed atomic.Int64
+	ejDone     atomic.Int64
+}
+
+// New returns a pipeline on the store's database; the store must be one
+// the pipeline knows how to queue jobs on.
+func New(ctx context.Context, cfg Config) (*Pipeline, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 1
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	p := &Pipeline{cfg: cfg}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &documentWorker{p: p})
+	river.AddWorker(workers, &ejWorker{p: p})
+	var err error
+	switch s := cfg.Store.(type) {
+	case *sqlite.Store:
+		p.queue, err = newSQLiteQueue(ctx, s.DB(), cfg.Workers, workers, cfg.Log)
+	default:
+		err = fmt.Errorf("pas de file de travaux pour un stockage %T", cfg.Store)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Start starts the workers; Stop waits for the jobs in progress.
+func (p *Pipeline) Start(ctx context.Context) error { return p.queue.Start(ctx) }
+
+// Stop stops the workers once their current jobs are done.
+func (p *Pipeline) Stop(ctx context.Context) error { return p.queue.Stop(ctx) }
+
+// Wait returns when no job is left to do, calling tick every interval.
+func (p *Pipeline) Wait(ctx context.Context, interval time.Duration, tick func()) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := p.queue.Busy(ctx)
+		if err != nil {
+			return err
+		}
+		if tick != nil {
+			tick()
+		}
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Done counts the documents and EJ this process has finished.
+func (p *Pipeline) Done() (docs, failed, ej int64) {
+	return p.docsDone.Load(), p.docsFailed.Load(), p.ejDone.Load()
+}
+
+type documentWorker struct {
+	river.WorkerDefaults[DocumentArgs]
+	p *Pipeline
+}
+
+// Work reads and analyses a document. A document that cannot be read
+// (corrupt, encrypted…) is a result, recorded as such; only a failure of
+// the machinery (database, disk) fails the job, which River retries.
+func (w *documentWorker) Work(ctx context.Context, job *river.Job[DocumentArgs]) error {
+	p, sha := w.p, job.Args.SHA256
+	stored, err := p.cfg.Store.Document(ctx, sha)
+	if err != nil {
+		return err
+	}
+	if stored.Status != store.StatusPending {
+		return nil // already done by an earlier attempt that committed
+	}
+	ejs, err := p.cfg.Store.EJsOf(ctx, sha)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	data, err := w.load(sha)
+	if err != nil {
+		w.recordFailure(ctx, sha, "lecture", err, job.Attempt)
+		return err
+	}
+	doc := p.cfg.Reader.Read(ctx, stored.Name, data)
+	readTime := time.Since(start)
+	start = time.Now()
+	res := analyze.Document(doc)
+	analyzeTime := time.Since(start)
+	res.File = stored.Name
+	status, readStatus, readErr := store.StatusDone, "ok", ""
+	if res.Error != nil {
+		status, readStatus, readErr = store.StatusFailed, "erreur", *res.Error
+	}
+	err = p.cfg.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.SaveResult(ctx, sha, store.Processed{Status: status, Result: res, Version: Version}); err != nil {
+			return err
+		}
+		subject := "doc:" + sha
+		if err := tx.RecordStep(ctx, store.Step{Subject: subject, Name: "lecture", Status: readStatus, Error: readErr, Duration: readTime, Attempt: job.Attempt}); err != nil {
+			return err
+		}
+		if res.Error == nil {
+			if err := tx.RecordStep(ctx, store.Step{Subject: subject, Name: "analyse", Status: "ok", Duration: analyzeTime, Attempt: job.Attempt}); err != nil {
+				return err
+			}
+		}
+		return p.enqueueReadyEJ(ctx, tx, ejs)
+	})
+	if err != nil {
+		return err
+	}
+	p.docsDone.Add(1)
+	if res.Error != nil {
+		p.docsFailed.Add(1)
+	}
+	return nil
+}
+
+func (w *documentWorker) load(sha string) ([]byte, error) {
+	rc, err := w.p.cfg.Blobs.Open(sha)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	max := w.p.cfg.MaxFileBytes
+	if max <= 0 {
+		max = 1 << 30
+	}
+	if _, err := io.Copy(&buf, io.LimitReader(rc, max+1)); err != nil {
+		return nil, fmt.Errorf("lecture de l'original %s : %w", sha[:12], err)
+	}
+	return buf.Bytes(), nil
+}
+
+// recordFailure keeps a trace of a failed attempt; the job's retry may
+// still succeed.
+func (w *documentWorker) recordFailure(ctx context.Context, sha, step string, cause error, attempt int) {
+	err := w.p.cfg.Store.InTx(ctx, func(tx store.Tx) error {
+		return tx.RecordStep(ctx, store.Step{Subject: "doc:" + sha, Name: step, Status: "erreur", Error: cause.Error(), Attempt: attempt})
+	})
+	if err != nil {
+		w.p.cfg.Log.Error("trace d'échec non enregistrée", "document", sha, "erreur", err)
+	}
+}
+
+// enqueueReadyEJ queues the reconciliation of every EJ whose attachments
+// are all processed. Of several documents of one EJ finishing together,
+// only the last sees none pending, so each EJ is reconciled once.
+func (p *Pipeline) enqueueReadyEJ(ctx context.Context, tx store.Tx, ejs []string) error {
+	for _, num := range ejs {
+		n, err := tx.PendingOf(ctx, num)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if err := p.queue.EnqueueTx(ctx, tx, EJArgs{NumEJ: num}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type ejWorker struct {
+	river.WorkerDefaults[EJArgs]
+	p *Pipeline
+}
+
+// Work reconciles an EJ with its processed documents.
+func (w *ejWorker) Work(ctx context.Context, job *river.Job[EJArgs]) error {
+	p, num := w.p, job.Args.NumEJ
+	start := time.Now()
+	ej, err := p.cfg.Store.EJ(ctx, num)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // documents of an EJ no extract has brought yet: reconciled when it comes
+	}
+	if err != nil {
+		return err
+	}
+	atts, err := p.cfg.Store.DocumentsOf(ctx, num)
+	if err != nil {
+		return err
+	}
+	in := reconcile.Input{EJ: ej}
+	for _, a := range atts {
+		if a.Status == store.StatusPending {
+			return nil // its own job will queue this EJ again
+		}
+		in.Documents = append(in.Documents, reconcileDoc(a))
+	}
+	rec := reconcile.Reconcile(in, p.cfg.Ref)
+	err = p.cfg.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.SaveEnriched(ctx, rec, Version); err != nil {
+			return err
+		}
+		return tx.RecordStep(ctx, store.Step{Subject: "ej:" + num, Name: "rapprochement", Status: "ok", Duration: time.Since(start), Attempt: job.Attempt})
+	})
+	if err == nil {
+		p.ejDone.Add(1)
+	}
+	return err
+}
+
+// reconcileDoc turns a stored attachment into reconcile's document;
+// reconcile itself reads the documents inside an archive or an e-mail.
+func reconcileDoc(a store.Attachment) reconcile.Doc {
+	var res document.Result
+	if a.Result != nil {
+		res = *a.Result
+	}
+	return reconcile.Doc{SHA256: a.SHA256, Name: a.Name, Result: res}
+}
