@@ -179,8 +179,8 @@ func testResults(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	res := document.Result{File: "DEVIS.pdf", SHA256: shaA, Pages: 1, TextSource: document.SourceTextLayer,
 		DocumentType: &document.TypeGuess{Value: "devis", Confidence: 0.93},
-		Fields: map[string]document.Field{"montant_ht": {Value: 1200.5, Confidence: 0.9, Page: 1, Evidence: "Total HT 1 200,50"}},
-		Lines:  []document.LineItem{}, Warnings: []string{}}
+		Fields:       map[string]document.Field{"montant_ht": {Value: 1200.5, Confidence: 0.9, Page: 1, Evidence: "Total HT 1 200,50"}},
+		Lines:        []document.LineItem{}, Warnings: []string{}}
 	inTx(t, s, func(tx store.Tx) error {
 		for _, sha := range []string{shaA, shaB} {
 			if _, err := tx.AddDocument(ctx, store.NewDocument{SHA256: sha, Size: 1, Name: sha[:1]}); err != nil {
