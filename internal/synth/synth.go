@@ -126,10 +126,24 @@ func Generate(opt Options, n int) ([]Generated, error) {
 }
 
 func generateOne(r *rand.Rand, f *family, typ string) Generated {
+	return generateWith(r, f, &Spec{Type: typ, specless: true})
+}
+
+// generateWith builds and renders one document; a spec marked specless
+// draws everything, as Generate always did.
+func generateWith(r *rand.Rand, f *family, s *Spec) Generated {
+	typ := s.Type
 	g := &gen{r: r, f: f, gold: map[string]any{}, idSty: f.idStyle + r.IntN(2)}
+	if !s.specless {
+		g.spec = s
+	}
 	g.df = f.dates[r.IntN(len(f.dates))]
 	g.af = amountFormats[f.amounts[r.IntN(len(f.amounts))]]
-	g.now = g.randomDate()
+	if g.spec != nil && !g.spec.Date.IsZero() {
+		g.now = g.spec.Date
+	} else {
+		g.now = g.randomDate()
+	}
 	g.year = g.now.Year()
 	m := builders[typ](g)
 	g.derivedSIRENs()

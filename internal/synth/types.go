@@ -53,6 +53,7 @@ type gen struct {
 	idSty int
 	year  int
 	now   time.Time
+	spec  *Spec // nil: every value drawn
 }
 
 func (g *gen) lab(key string) string {
@@ -364,15 +365,15 @@ func (g *gen) numero(kind string) string {
 // commercial builds a devis, facture or avoir: the supplier writes to a
 // public buyer.
 func (g *gen) commercial(kind string) *docModel {
-	consulting := g.r.IntN(2) == 0
-	var subj subject
-	if consulting {
-		subj = pick(g.r, consultingSubjects)
-	} else {
-		subj = pick(g.r, goodsSubjects)
-	}
-	sup := g.w.company(g.r, consulting)
-	buy := g.w.buyer(g.r)
+	subj := g.subjectOr(func() subject {
+		if g.r.IntN(2) == 0 {
+			return pick(g.r, consultingSubjects)
+		}
+		return pick(g.r, goodsSubjects)
+	})
+	consulting := subj.consulting
+	sup := g.supplierOr(func() company { return g.w.company(g.r, consulting) })
+	buy := g.buyerOr(func() buyer { return g.w.buyer(g.r) })
 	m := &docModel{}
 	m.issuer = g.supplierParty(sup, "", true)
 	rp := g.buyerParty(buy, g.lab("client"))
@@ -380,6 +381,9 @@ func (g *gen) commercial(kind string) *docModel {
 	m.legal = g.companyLegal(sup)
 
 	num := g.numero(kind)
+	if g.spec != nil && g.spec.Numero != "" {
+		num = g.spec.Numero
+	}
 	g.set("numero", num)
 	g.set("date", isoDate(g.now))
 	sign := int64(1)
@@ -413,22 +417,39 @@ func (g *gen) commercial(kind string) *docModel {
 		}
 	}
 	m.running = fmt.Sprintf("%s – %s n° %s", sup.name, strings.ToLower(kindWord(kind)), num)
-	if kind != "devis" || g.r.IntN(2) == 0 {
-		if g.r.IntN(3) > 0 && buy.state {
-			ej := newEJ(g.r)
-			m.meta = append(m.meta, kv{g.lab("ej"), ej})
-			g.set("reference_commande", ej)
-			g.set("numero_ej", ej)
+	if g.spec != nil {
+		// A devis precedes the order: it cannot cite the EJ.
+		if kind != "devis" && g.spec.EJ != "" {
+			m.meta = append(m.meta, kv{g.lab("ej"), g.spec.EJ})
+			g.set("reference_commande", g.spec.EJ)
+			g.set("numero_ej", g.spec.EJ)
 		}
-		if kind != "devis" && g.r.IntN(2) == 0 {
+		if kind != "devis" && buy.codeSvc != "" && g.r.IntN(2) == 0 {
 			m.meta = append(m.meta, kv{g.lab("code_service"), buy.codeSvc})
 			g.set("code_service", buy.codeSvc)
 		}
-	}
-	if g.r.IntN(3) == 0 {
-		ref := newMarcheRef(g.r, g.now.Year()-g.r.IntN(3))
-		m.meta = append(m.meta, kv{g.lab("marche"), ref})
-		g.set("reference_marche", ref)
+		if g.spec.ContractRef != "" {
+			m.meta = append(m.meta, kv{g.lab("marche"), g.spec.ContractRef})
+			g.set("reference_marche", g.spec.ContractRef)
+		}
+	} else {
+		if kind != "devis" || g.r.IntN(2) == 0 {
+			if g.r.IntN(3) > 0 && buy.state {
+				ej := newEJ(g.r)
+				m.meta = append(m.meta, kv{g.lab("ej"), ej})
+				g.set("reference_commande", ej)
+				g.set("numero_ej", ej)
+			}
+			if kind != "devis" && g.r.IntN(2) == 0 {
+				m.meta = append(m.meta, kv{g.lab("code_service"), buy.codeSvc})
+				g.set("code_service", buy.codeSvc)
+			}
+		}
+		if g.r.IntN(3) == 0 {
+			ref := newMarcheRef(g.r, g.now.Year()-g.r.IntN(3))
+			m.meta = append(m.meta, kv{g.lab("marche"), ref})
+			g.set("reference_marche", ref)
+		}
 	}
 	objet := subj.objet
 	if kind == "avoir" {
@@ -437,11 +458,13 @@ func (g *gen) commercial(kind string) *docModel {
 	m.body = append(m.body, paraBlock{text: g.lab("objet") + " : " + objet, st: bold})
 	g.set("objet", objet)
 
-	var lines []line
-	if consulting {
-		lines = g.consultingLines(sup.micro)
-	} else {
-		lines = g.goodsLines(subj, sup.micro, g.r.IntN(5) == 0)
+	lines := g.specLines(consulting, sup.micro)
+	if lines == nil {
+		if consulting {
+			lines = g.consultingLines(sup.micro)
+		} else {
+			lines = g.goodsLines(subj, sup.micro, g.r.IntN(5) == 0)
+		}
 	}
 	if consulting && g.r.IntN(2) == 0 {
 		m.body = append(m.body, paraBlock{text: "Notre intervention se déroulera en " + fmt.Sprint(2+g.r.IntN(3)) + " phases : " + strings.Join(phases[:3], " ; ") + ". Livrables : " + strings.Join(deliverables[:3+g.r.IntN(4)], ", ") + "."})

@@ -63,20 +63,25 @@ func (g *gen) durationSentence(months int) string {
 }
 
 func (g *gen) bonDeCommande() *docModel {
-	b := g.stateBuyer()
-	subj := g.subjectAny()
-	sup := g.w.company(g.r, subj.consulting)
+	b := g.buyerOr(g.stateBuyer)
+	subj := g.subjectOr(g.subjectAny)
+	sup := g.supplierOr(func() company { return g.w.company(g.r, subj.consulting) })
 	m := &docModel{title: pick(g.r, []string{"BON DE COMMANDE", "Bon de commande", "BON DE COMMANDE – ENGAGEMENT JURIDIQUE"})}
 	m.issuer = g.adminIssuer(b)
 	rp := g.supplierParty(sup, g.lab("fournisseur"), false)
 	m.recipient = &rp
-	ej := newEJ(g.r)
+	ej := g.ejOr()
 	g.set("numero", ej)
 	g.set("reference_commande", ej)
 	g.set("numero_ej", ej)
 	g.set("date", isoDate(g.now))
 	m.meta = append(m.meta, kv{pick(g.r, []string{"N° de commande", "Bon de commande n°", "N° EJ", "Numéro de commande"}), ej}, kv{g.lab("date_bdc"), g.date(g.now)})
-	if g.r.IntN(2) == 0 {
+	if g.spec != nil {
+		if g.spec.ContractRef != "" {
+			m.meta = append(m.meta, kv{g.lab("marche"), g.spec.ContractRef})
+			g.set("reference_marche", g.spec.ContractRef)
+		}
+	} else if g.r.IntN(2) == 0 {
 		ref := newMarcheRef(g.r, g.now.Year()-g.r.IntN(3))
 		m.meta = append(m.meta, kv{g.lab("marche"), ref})
 		g.set("reference_marche", ref)
@@ -86,11 +91,13 @@ func (g *gen) bonDeCommande() *docModel {
 	m.running = "Bon de commande n° " + ej
 	m.body = append(m.body, paraBlock{text: g.lab("objet") + " : " + subj.objet, st: bold})
 	g.set("objet", subj.objet)
-	var lines []line
-	if subj.consulting {
-		lines = g.consultingLines(sup.micro)
-	} else {
-		lines = g.goodsLines(subj, sup.micro, g.r.IntN(4) == 0)
+	lines := g.specLines(subj.consulting, sup.micro)
+	if lines == nil {
+		if subj.consulting {
+			lines = g.consultingLines(sup.micro)
+		} else {
+			lines = g.goodsLines(subj, sup.micro, g.r.IntN(4) == 0)
+		}
 	}
 	s := computeSums(lines)
 	t := g.lineTable(lines, subj.consulting, !sup.micro, 1)
@@ -117,13 +124,32 @@ func (g *gen) bonDeCommande() *docModel {
 	m.body = append(m.body, kvBlock{rows: []kv{
 		{pick(g.r, []string{"Date de livraison souhaitée", "Délai d'exécution", "Date d'exécution"}), g.date(deliv)},
 		{"Adresse de facturation", "Chorus Pro – factures à déposer sous le code service " + b.codeSvc + " en rappelant le numéro d'engagement " + ej},
-		{"Imputation budgétaire", imputation(g)},
+		{"Imputation budgétaire", g.imputationOr()},
 	}})
 	m.body = append(m.body, signatureBlock{
 		left:  []string{"Le responsable du service prescripteur", b.agent},
 		right: []string{"L'ordonnateur", "Fait à " + b.addr.city + ", le " + g.date(g.now)},
 	})
 	return m
+}
+
+// imputationOr prints the spec's imputation, or draws one.
+func (g *gen) imputationOr() string {
+	if g.spec != nil && g.spec.Imputation != nil && g.spec.Imputation.CentreFinancier != "" {
+		im := g.spec.Imputation
+		s := "CF " + im.CentreFinancier
+		if im.CentreCouts != "" {
+			s += " ; CC " + im.CentreCouts
+		}
+		if im.DomaineFonctionnel != "" {
+			s += " ; DF " + im.DomaineFonctionnel
+		}
+		if im.GroupeMarchandises != "" {
+			s += " ; GM " + im.GroupeMarchandises
+		}
+		return s
+	}
+	return imputation(g)
 }
 
 // imputation draws a Chorus imputation line: centre financier, centre de
@@ -135,10 +161,10 @@ func imputation(g *gen) string {
 }
 
 func (g *gen) acteEngagement() *docModel {
-	b := g.stateBuyer()
-	subj := g.subjectAny()
-	sup := g.nonMicroCompany(subj.consulting)
-	ref := newMarcheRef(g.r, g.now.Year())
+	b := g.buyerOr(g.stateBuyer)
+	subj := g.subjectOr(g.subjectAny)
+	sup := g.supplierOr(func() company { return g.nonMicroCompany(subj.consulting) })
+	ref := g.refOr(g.now.Year())
 	m := &docModel{title: pick(g.r, []string{"ACTE D'ENGAGEMENT", "Acte d'engagement", "ACTE D'ENGAGEMENT (ATTRI1)"})}
 	m.subtitle = pick(g.r, []string{"Marchés publics de services", "Accord-cadre de prestations intellectuelles", "Marché public – procédure adaptée"})
 	m.issuer = g.adminIssuer(b)
@@ -164,10 +190,10 @@ func (g *gen) acteEngagement() *docModel {
 		{"N° TVA intracommunautaire", fmtVAT(sup.vat, g.idSty)},
 		{"Représenté par", sup.person + ", " + pick(g.r, []string{"président", "gérant", "directeur général"})},
 	}})
-	s := computeSums([]line{{amount: int64(5000+g.r.IntN(200000)) * 100, rate: 200}})
+	s := g.amountOr(func() int64 { return int64(5000+g.r.IntN(200000)) * 100 })
 	tot := g.totalsRows(s, false, 1)
 	m.body = append(m.body, next("Prix"), paraBlock{text: "Les prestations seront rémunérées par application d'un prix global et forfaitaire dont le montant s'élève à :"}, kvBlock{rows: tot.rows})
-	months := g.duration()
+	months := g.monthsOr()
 	m.body = append(m.body, next("Durée d'exécution"), paraBlock{text: g.durationSentence(months)})
 	g.set("duree_mois", months)
 	a := sup.accountFor
@@ -195,15 +221,15 @@ func (g *gen) acteEngagement() *docModel {
 }
 
 func (g *gen) ficheNavette() *docModel {
-	b := g.stateBuyer()
-	subj := g.subjectAny()
-	sup := g.nonMicroCompany(subj.consulting)
-	ref := newMarcheRef(g.r, g.now.Year())
+	b := g.buyerOr(g.stateBuyer)
+	subj := g.subjectOr(g.subjectAny)
+	sup := g.supplierOr(func() company { return g.nonMicroCompany(subj.consulting) })
+	ref := g.refOr(g.now.Year())
 	m := &docModel{title: pick(g.r, []string{"FICHE NAVETTE PLACE-CHORUS", "Fiche navette PLACE-CHORUS", "FICHE NAVETTE PLACE – CHORUS"})}
 	m.issuer = g.adminIssuer(b)
 	m.running = "Fiche navette – " + ref
-	s := computeSums([]line{{amount: int64(20000+g.r.IntN(800000)) * 100, rate: 200}})
-	months := g.duration()
+	s := g.amountOr(func() int64 { return int64(20000+g.r.IntN(800000)) * 100 })
+	months := g.monthsOr()
 	rows := []kv{
 		{"Libellé accord-cadre", subj.objet},
 		{"N° accord-cadre", ref},
@@ -214,7 +240,10 @@ func (g *gen) ficheNavette() *docModel {
 		{"Durée (mois)", fmt.Sprintf("%d mois", months)},
 		{"Reconduction", pick(g.r, []string{"Non", "Oui – tacite, 1 fois 12 mois", "Oui – expresse, 3 fois 12 mois"})},
 		{"Montant HT", g.money(s.ht)},
-		{"Taux de la TVA", fmtRate(200, g.r.IntN(2) == 0)},
+	}
+	if len(s.rates) == 1 {
+		rows = append(rows, kv{"Taux de la TVA", fmtRate(s.rates[0], g.r.IntN(2) == 0)})
+		g.set("taux_tva", rateValue(s.rates[0]))
 	}
 	g.set("objet", subj.objet)
 	g.set("reference_marche", ref)
@@ -222,7 +251,6 @@ func (g *gen) ficheNavette() *docModel {
 	g.set("fournisseur.siret", sup.siret)
 	g.set("duree_mois", months)
 	g.set("montant_ht", centsValue(s.ht))
-	g.set("taux_tva", 20.0)
 	g.set("date", isoDate(g.now))
 	if g.r.IntN(2) == 0 {
 		rows = append(rows, kv{"Montant TTC", g.money(s.ttc)})
@@ -231,6 +259,17 @@ func (g *gen) ficheNavette() *docModel {
 	rows = append(rows, kv{"Code CPV", subj.cpv})
 	g.set("code_cpv", subj.cpv)
 	prog := pick(g.r, []string{"0129", "0218", "0174", "0203", "0723", "0354"})
+	if g.spec != nil && g.spec.Imputation != nil && g.spec.Imputation.CentreFinancier != "" {
+		im := g.spec.Imputation
+		imp := []kv{{"Centre financier", im.CentreFinancier}}
+		for _, r := range []kv{{"Centre de coût", im.CentreCouts}, {"Domaine fonctionnel", im.DomaineFonctionnel}, {"Activité", im.Activite},
+			{"Localisation interministérielle", im.Localisation}, {"Groupe de marchandise", im.GroupeMarchandises}} {
+			if r.value != "" {
+				imp = append(imp, r)
+			}
+		}
+		return g.ficheNavetteBody(m, rows, imp)
+	}
 	imp := []kv{
 		{"Centre financier", fmt.Sprintf("%s-%s-%s", prog, pick(g.r, []string{"CDIE", "CLIM", "DNUM", "SGMI"}), pick(g.r, []string{"SCEE", "C001", "DA75"}))},
 		{"Centre de coût", pick(g.r, []string{"DRIEETR075", "SGDSIC0001", "DAFBUD0012", "DNUMPI0003"})},
@@ -239,6 +278,10 @@ func (g *gen) ficheNavette() *docModel {
 		{"Localisation interministérielle", pick(g.r, []string{"N", "N11", "N9130", "N7630189", "S1200594", "B104788"})},
 		{"Groupe de marchandise", pick(g.r, []string{"40.01.02", "33.01.04", "33.02.01", "33.99.99", "36.02.01"})},
 	}
+	return g.ficheNavetteBody(m, rows, imp)
+}
+
+func (g *gen) ficheNavetteBody(m *docModel, rows, imp []kv) *docModel {
 	m.body = append(m.body, headingBlock{text: "Données du marché", level: 1}, kvBlock{rows: rows},
 		headingBlock{text: "Imputation budgétaire", level: 1}, kvBlock{rows: imp},
 		paraBlock{gray: true, text: "Fiche à transmettre au centre de services partagés avec l'acte d'engagement signé et la notification."})
@@ -246,9 +289,9 @@ func (g *gen) ficheNavette() *docModel {
 }
 
 func (g *gen) cctp() *docModel {
-	b := g.stateBuyer()
-	subj := g.subjectAny()
-	ref := newMarcheRef(g.r, g.now.Year())
+	b := g.buyerOr(g.stateBuyer)
+	subj := g.subjectOr(g.subjectAny)
+	ref := g.refOr(g.now.Year())
 	m := &docModel{title: pick(g.r, []string{"CAHIER DES CLAUSES TECHNIQUES PARTICULIÈRES", "Cahier des clauses techniques particulières (CCTP)", "CCTP"})}
 	m.subtitle = subj.objet
 	m.issuer = g.adminIssuer(b)
@@ -276,7 +319,7 @@ func (g *gen) cctp() *docModel {
 	} else {
 		m.body = append(m.body, next("Allotissement"), paraBlock{text: fmt.Sprintf("Le marché est décomposé en %d lots :", nLots)}, bulletBlock{items: lots})
 	}
-	months := g.duration()
+	months := g.monthsOr()
 	m.body = append(m.body, next("Durée du marché"), paraBlock{text: g.durationSentence(months)})
 	g.set("duree_mois", months)
 	var items []string
@@ -298,10 +341,10 @@ func (g *gen) cctp() *docModel {
 }
 
 func (g *gen) memoireTechnique() *docModel {
-	b := g.stateBuyer()
-	subj := pick(g.r, consultingSubjects)
-	sup := g.nonMicroCompany(true)
-	ref := newMarcheRef(g.r, g.now.Year())
+	b := g.buyerOr(g.stateBuyer)
+	subj := g.subjectOr(func() subject { return pick(g.r, consultingSubjects) })
+	sup := g.supplierOr(func() company { return g.nonMicroCompany(true) })
+	ref := g.refOr(g.now.Year())
 	m := &docModel{title: pick(g.r, []string{"MÉMOIRE TECHNIQUE", "Mémoire technique", "MÉMOIRE TECHNIQUE ET MÉTHODOLOGIQUE"})}
 	m.subtitle = subj.objet
 	m.issuer = g.supplierParty(sup, "", true)
@@ -319,14 +362,28 @@ func (g *gen) memoireTechnique() *docModel {
 		paraBlock{text: "Nous avons bien compris que la mission porte sur : " + lowerFirst(subj.objet) + ". L'enjeu principal est de sécuriser les décisions de la direction tout en associant les agents à chaque étape."},
 		paraBlock{text: "Notre lecture du cahier des charges fait ressortir trois enjeux : la qualité du diagnostic, l'appropriation des scénarios par les équipes et le transfert de compétences."})
 	m.body = append(m.body, next("Méthodologie proposée"), bulletBlock{items: phases[:3+g.r.IntN(3)]})
-	nb := 2 + g.r.IntN(4)
-	idx := g.r.Perm(len(profiles))[:nb]
+	ls := g.specLines(true, false)
+	if !subj.consulting {
+		ls = nil
+	}
+	var idx []int
+	if ls == nil {
+		nb := 2 + g.r.IntN(4)
+		idx = g.r.Perm(len(profiles))[:nb]
+	}
 	t := tableBlock{cols: []column{{g.lab("col_profile"), 2.5, false}, {"Nom", 2.5, false}, {g.lab("col_days"), 1.2, true}}}
 	days := 0
-	for _, i := range idx {
-		d := 2 * (3 + g.r.IntN(25))
-		days += d
-		t.rows = append(t.rows, []string{profiles[i].name, firstNames[g.r.IntN(len(firstNames))] + " " + lastNames[g.r.IntN(len(lastNames))], fmtQty(d)})
+	if ls != nil {
+		for _, l := range ls {
+			days += l.qty
+			t.rows = append(t.rows, []string{l.label, firstNames[g.r.IntN(len(firstNames))] + " " + lastNames[g.r.IntN(len(lastNames))], fmtQty(l.qty)})
+		}
+	} else {
+		for _, i := range idx {
+			d := 2 * (3 + g.r.IntN(25))
+			days += d
+			t.rows = append(t.rows, []string{profiles[i].name, firstNames[g.r.IntN(len(firstNames))] + " " + lastNames[g.r.IntN(len(lastNames))], fmtQty(d)})
+		}
 	}
 	t.foot = [][]string{{pick(g.r, []string{"Total", "Total jours-homme", "Charge totale"}), "", fmtQty(days)}}
 	g.set("conseil.nb_jours", qtyValue(days))
@@ -346,8 +403,7 @@ func (g *gen) memoireTechnique() *docModel {
 }
 
 func (g *gen) rib() *docModel {
-	consulting := g.r.IntN(2) == 0
-	sup := g.w.company(g.r, consulting)
+	sup := g.supplierOr(func() company { return g.w.company(g.r, g.r.IntN(2) == 0) })
 	a := sup.accountFor
 	m := &docModel{title: pick(g.r, []string{"RELEVÉ D'IDENTITÉ BANCAIRE", "Relevé d'identité bancaire", "RIB – Relevé d'Identité Bancaire", "Coordonnées bancaires"})}
 	m.issuer = party{lines: append([]string{a.bank.name, "Agence " + a.agencyAddr.city}, a.agencyAddr.lines()...), logo: initialsOf(a.bank.name)}
@@ -384,7 +440,7 @@ var formeLongue = map[string]string{
 }
 
 func (g *gen) kbis() *docModel {
-	sup := g.nonMicroCompany(g.r.IntN(2) == 0)
+	sup := g.supplierOr(func() company { return g.nonMicroCompany(g.r.IntN(2) == 0) })
 	greffeCity := sup.greffe
 	m := &docModel{title: pick(g.r, []string{"Extrait Kbis", "EXTRAIT KBIS", "Extrait d'immatriculation principale"})}
 	m.subtitle = "EXTRAIT D'IMMATRICULATION PRINCIPALE AU REGISTRE DU COMMERCE ET DES SOCIÉTÉS"
