@@ -19,6 +19,7 @@ const (
 	fDateNotification
 	fExercice
 	fMinistere
+	fServiceBeneficiaire
 	fProgramme
 	fBOP
 	fUO
@@ -77,7 +78,7 @@ const (
 var fieldNames = map[string]field{
 	"num_ej": fNumEJ, "poste_ej": fPoste, "type_ej": fTypeEJ, "type_flux": fTypeFlux,
 	"date_creation_ej": fDateCreation, "date_notification": fDateNotification, "exercice": fExercice,
-	"ministere": fMinistere, "programme": fProgramme, "bop": fBOP, "uo": fUO,
+	"ministere": fMinistere, "service_beneficiaire": fServiceBeneficiaire, "programme": fProgramme, "bop": fBOP, "uo": fUO,
 	"centre_financier": fCentreFinancier, "centre_couts": fCentreCouts,
 	"domaine_fonctionnel": fDomaineFonctionnel, "activite": fActivite,
 	"localisation_interministerielle": fLocalisation, "compte_budgetaire": fCompteBudgetaire,
@@ -171,7 +172,7 @@ var odaHeaders = []alias{
 	{"Groupe de marchandises (P) - Clé", fGM},
 	{"GdM_Libellé", fGMLibelle},
 	{"Ministère", fMinistere},
-	{"V_Ministère_Service bénéficaire", fIgnored},
+	{"V_Ministère_Service bénéficaire", fServiceBeneficiaire},
 	{"V_Région_DAE_Carto", fIgnored},
 	{"Région Cartographie détaillée", fIgnored},
 	{"Région Cartographie regroupée", fIgnored},

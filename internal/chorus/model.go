@@ -14,8 +14,11 @@ type EJ struct {
 	DateNotification string `json:"date_notification,omitempty"`
 	Exercice         int    `json:"exercice,omitempty"`
 
-	Ministere   string `json:"ministere,omitempty"`
-	Designation string `json:"designation_ej,omitempty"`
+	Ministere string `json:"ministere,omitempty"`
+	// ServiceBeneficiaire names the service that benefits, as the ODA
+	// export's "V_Ministère_Service bénéficaire" does.
+	ServiceBeneficiaire string `json:"service_beneficiaire,omitempty"`
+	Designation         string `json:"designation_ej,omitempty"`
 
 	Fournisseur Supplier `json:"fournisseur"`
 

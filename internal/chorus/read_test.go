@@ -125,7 +125,8 @@ func TestReadFixtures(t *testing.T) {
 				if e.Fournisseur.SIREN != "552081317" || e.Fournisseur.NAF != "70.22Z" || e.Fournisseur.Categorie != "PME" ||
 					e.SIRETAcheteur != "11002001300014" || e.DateNotification != "2024-06-30" || e.TypeEJ != "Marché notifié" ||
 					e.NumAccordCadre != "2022AMO0538402" || e.LibelleAccordCadre != "AC conseil DITP" ||
-					e.Designation != "Accompagnement à la refonte du portail usagers" || e.Ministere != "Services du Premier ministre" {
+					e.Designation != "Accompagnement à la refonte du portail usagers" || e.Ministere != "Services du Premier ministre" ||
+					e.ServiceBeneficiaire != "SPM - SG" {
 					t.Errorf("ODA EJ: %+v", e)
 				}
 				p := e.Postes[1]

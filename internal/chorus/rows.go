@@ -322,6 +322,7 @@ func (b *builder) ejAttributes(num string, line int) EJ {
 		DateCreation:         b.date(fDateCreation, line),
 		DateNotification:     b.date(fDateNotification, line),
 		Ministere:            v[fMinistere],
+		ServiceBeneficiaire:  v[fServiceBeneficiaire],
 		Designation:          v[fDesignationEJ],
 		NumContrat:           v[fNumContrat],
 		NumAccordCadre:       v[fNumAccordCadre],
@@ -562,17 +563,17 @@ func (b *builder) register(ej int32, poste int, p Poste, dk dupKey, line int) {
 type conflict struct{ name, old, new string }
 
 // ejScalars lists the EJ-level attributes with their canonical names.
-func ejScalars(e *EJ) [23]struct {
+func ejScalars(e *EJ) [24]struct {
 	name string
 	p    *string
 } {
 	s := &e.Fournisseur
-	return [23]struct {
+	return [24]struct {
 		name string
 		p    *string
 	}{
 		{"type_ej", &e.TypeEJ}, {"type_flux", &e.TypeFlux}, {"date_creation_ej", &e.DateCreation},
-		{"date_notification", &e.DateNotification}, {"ministere", &e.Ministere}, {"designation_ej", &e.Designation},
+		{"date_notification", &e.DateNotification}, {"ministere", &e.Ministere}, {"service_beneficiaire", &e.ServiceBeneficiaire}, {"designation_ej", &e.Designation},
 		{"fournisseur_nom", &s.Nom}, {"fournisseur_siret", &s.SIRET}, {"fournisseur_siren", &s.SIREN},
 		{"fournisseur_tva", &s.TVA}, {"fournisseur_naf", &s.NAF}, {"fournisseur_categorie_entreprise", &s.Categorie},
 		{"fournisseur_pays", &s.Pays}, {"num_contrat", &e.NumContrat}, {"num_accord_cadre", &e.NumAccordCadre},

@@ -95,6 +95,51 @@ func chorusMinistry(ej *chorus.EJ, ref Referential) (name string, src Source, by
 	return "", Source{}, false
 }
 
+// chorusBody is the service Chorus names below the ministry: the ODA's
+// service bénéficiaire, else the label of a poste's centre financier.
+func chorusBody(ej *chorus.EJ) (string, Source) {
+	if v := strings.TrimSpace(ej.ServiceBeneficiaire); v != "" {
+		return v, Source{Document: chorusSource, Field: "service_beneficiaire", Evidence: v}
+	}
+	for i := range ej.Postes {
+		if v := strings.TrimSpace(ej.Postes[i].CentreFinancierLib); v != "" {
+			return v, Source{Document: chorusSource, Field: "centre_financier_libelle", Evidence: v}
+		}
+	}
+	return "", Source{}
+}
+
+// namesBody tells whether an administration names the body that benefits
+// and not only a ministry: "Ministère > Direction", or a body that is not
+// a ministry ("Direction des achats de l'État", "Préfecture du Nord"). A
+// bare ministry, which any programme gives, explains nothing.
+func namesBody(v string) bool {
+	head, rest, found := strings.Cut(v, ">")
+	if found && strings.TrimSpace(rest) != "" {
+		return true
+	}
+	return strings.TrimSpace(head) != "" && ministryOfPath(head) == ""
+}
+
+// chorusAdministration is what Chorus alone says: the ministry, refined by
+// the service it names when it names one.
+func chorusAdministration(ej *chorus.EJ, ref Referential) (value string, srcs []Source, explicit bool) {
+	name, src, _ := chorusMinistry(ej, ref)
+	body, bodySrc := chorusBody(ej)
+	switch {
+	case name != "" && body != "":
+		if same, _ := sameMinistry(ministryOfPath(body), name); ministryOfPath(body) != "" && same {
+			return body, []Source{bodySrc, src}, namesBody(body)
+		}
+		return name + " > " + body, []Source{src, bodySrc}, true
+	case body != "":
+		return body, []Source{bodySrc}, namesBody(body)
+	case name != "":
+		return name, []Source{src}, false
+	}
+	return "", nil, false
+}
+
 // otherProgrammeMinistries warns when the postes' programmes belong to
 // different ministries: the first is kept.
 func otherProgrammeMinistries(ej *chorus.EJ, ref Referential, first string, warn func(string)) {
@@ -151,7 +196,7 @@ func chooseAdministration(views []*view, ej *chorus.EJ, ref Referential, conflic
 
 	switch {
 	case chosen != nil:
-		a.Value, a.Explicite = chosen.text, true
+		a.Value, a.Explicite = chosen.text, namesBody(chosen.text)
 		a.Sources = append(a.Sources, chosen.source())
 		same := normalize(chosen.text)
 		for _, d := range docs {
@@ -163,8 +208,7 @@ func chooseAdministration(views []*view, ej *chorus.EJ, ref Referential, conflic
 			a.Sources = append(a.Sources, chorusSrc)
 		}
 	case chorusName != "":
-		a.Value, a.Explicite = chorusName, true
-		a.Sources = append(a.Sources, chorusSrc)
+		a.Value, a.Sources, a.Explicite = chorusAdministration(ej, ref)
 	default:
 		return a
 	}

@@ -76,7 +76,12 @@
 // administration_beneficiaire ("Ministère > Direction > Service"), then
 // acheteur.nom, refines it when its ministry agrees; otherwise the value
 // is the ministry itself. Without Chorus, the best document's value is
-// taken. It is explicite whenever there is a value. A document naming
+// taken. Without a document, Chorus's value is the ministry refined by the
+// service it names (ODA service bénéficiaire, else the centre financier's
+// label). It is explicite when it names the body that benefits, not only
+// a ministry — any programme gives the ministry, which tells an agent
+// little: "Ministère > Direction…", or a body that is not a ministry
+// ("Direction des achats de l'État"). A document naming
 // another ministry gives an administration_beneficiaire conflict. Two
 // ministry names agree when their first two content words (folded, without
 // "Ministère", articles and prepositions) are the same, or the first when

@@ -327,7 +327,7 @@ func TestReconcile(t *testing.T) {
 					t.Errorf("empty lists must be [] in JSON: %+v", e)
 				}
 				a := e.AvantEnrichissement
-				if !a.DesignationClaire || !a.PrestataireIdentifie || !a.AdministrationExplicite {
+				if !a.DesignationClaire || !a.PrestataireIdentifie || a.AdministrationExplicite {
 					t.Errorf("before %+v", a)
 				}
 				if e.Designation.Clair != a.DesignationClaire || e.Prestataire.Identifie != a.PrestataireIdentifie || e.AdministrationBeneficiaire.Explicite != a.AdministrationExplicite {
@@ -372,12 +372,34 @@ func TestReconcile(t *testing.T) {
 			})},
 			check: func(t *testing.T, e Enriched) {
 				a := e.AdministrationBeneficiaire
-				if a.Value != "Ministère de l'Intérieur" || !a.Explicite {
+				if a.Value != "Ministère de l'Intérieur" || a.Explicite {
 					t.Errorf("administration %+v", a)
 				}
 				want := []string{"Ministère de l'Intérieur@chorus", "Ministère de la Culture > Direction générale des patrimoines@bdc1"}
 				if got := conflict(e, "administration_beneficiaire"); !slices.Equal(got, want) {
 					t.Errorf("conflict %v", got)
+				}
+			},
+		},
+		{
+			name: "Chorus names the service: the centre financier's label",
+			ej:   func(ej *chorus.EJ) { ej.Postes[0].CentreFinancierLib = "DNUM - Direction du numérique" },
+			check: func(t *testing.T, e Enriched) {
+				a := e.AdministrationBeneficiaire
+				if a.Value != "Ministère de l'Intérieur > DNUM - Direction du numérique" || !a.Explicite || !e.AvantEnrichissement.AdministrationExplicite {
+					t.Errorf("administration %+v, before %+v", a, e.AvantEnrichissement)
+				}
+				if got := sources(a.Sources); !slices.Equal(got, []string{"chorus:programme", "chorus:centre_financier_libelle"}) {
+					t.Errorf("sources %v", got)
+				}
+			},
+		},
+		{
+			name: "Chorus names the service: the ODA's service bénéficiaire",
+			ej:   func(ej *chorus.EJ) { ej.ServiceBeneficiaire = "Ministère de l'Intérieur > SG > DNUM" },
+			check: func(t *testing.T, e Enriched) {
+				if a := e.AdministrationBeneficiaire; a.Value != "Ministère de l'Intérieur > SG > DNUM" || !a.Explicite {
+					t.Errorf("administration %+v", a)
 				}
 			},
 		},
@@ -492,8 +514,8 @@ func TestTally(t *testing.T) {
 		"objet": field("Maintenance des ascenseurs", 0.9, "x"), "fournisseur.siret": ident(siretEDF, true)})}}, nil))
 	s := tl.Stats()
 	want := Stats{NbEJ: 3,
-		Avant: Indicators{Indicator{0, 0}, Indicator{0, 0}, Indicator{2, 0.6667}},
-		Apres: Indicators{Indicator{1, 0.3333}, Indicator{1, 0.3333}, Indicator{2, 0.6667}}}
+		Avant: Indicators{Indicator{0, 0}, Indicator{0, 0}, Indicator{0, 0}},
+		Apres: Indicators{Indicator{1, 0.3333}, Indicator{1, 0.3333}, Indicator{0, 0}}}
 	if s != want {
 		t.Errorf("stats %+v, want %+v", s, want)
 	}

@@ -17,8 +17,7 @@ func beforeEnrichment(ej *chorus.EJ, ref Referential) BeforeEnrichment {
 		}
 	}
 	_, b.PrestataireIdentifie = chorusSIREN(ej)
-	name, _, _ := chorusMinistry(ej, ref)
-	b.AdministrationExplicite = name != ""
+	_, _, b.AdministrationExplicite = chorusAdministration(ej, ref)
 	return b
 }
 

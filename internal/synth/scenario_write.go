@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -180,6 +181,11 @@ func (p *planner) chorusEJ(e *ejPlan) chorus.EJ {
 		OrganisationAchat: e.svc.d.oa, GroupeAcheteurs: e.svc.d.ga, CodeServiceExecutant: e.svc.b.codeSvc, SIRETAcheteur: e.svc.b.siret, Devise: "EUR"}
 	if e.ugap {
 		out.Fournisseur.NAF = "" // UGAP's real NAF code is not known here
+	}
+	if !e.ugap && !p.involved(e.num) && hashShare(e.num, 5) < 2 {
+		// As in a restitution whose "Fournisseur titulaire principal" is a
+		// name only: the documents must identify the supplier.
+		out.Fournisseur.SIRET, out.Fournisseur.SIREN, out.Fournisseur.TVA = "", "", ""
 	}
 	paid := time.Time{}
 	if !e.invoiced.IsZero() {
@@ -434,4 +440,24 @@ Règles suivies
 - Les pièces qui portent la preuve d'une anomalie ne sont jamais numérisées.
 `, threshold2026Start, ugapSIREN, threshold2026Start)
 	return b.String()
+}
+
+// involved tells whether an EJ takes part in a planted anomaly or a decoy,
+// whose ground truth relies on its full Chorus record.
+func (p *planner) involved(num string) bool {
+	for _, a := range p.expected {
+		if a.NumEJ == num || slices.Contains(a.Others, num) {
+			return true
+		}
+	}
+	return false
+}
+
+// hashShare maps an EJ number to 0..n-1, the same on every run.
+func hashShare(num string, n int) int {
+	h := 0
+	for _, c := range num {
+		h = (h*31 + int(c)) % 1000003
+	}
+	return h % n
 }
