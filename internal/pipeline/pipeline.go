@@ -45,10 +45,14 @@ func (DocumentArgs) Kind() string { return "document" }
 // InsertOpts sends document jobs to their own queue.
 func (DocumentArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queueDocuments} }
 
-// EJArgs is the job that reconciles one EJ with its documents.
+// EJArgs is the job that reconciles EJ with their documents: one when its
+// last document is done, up to ejBatch at once when an extract brings many
+// (a job per EJ would cost more in queueing than the reconciliation).
 type EJArgs struct {
-	NumEJ string `json:"num_ej"`
+	NumEJs []string `json:"num_ej"`
 }
+
+const ejBatch = 200
 
 // Kind names the job.
 func (EJArgs) Kind() string { return "ej" }
@@ -232,15 +236,19 @@ func (w *documentWorker) recordFailure(ctx context.Context, sha, step string, ca
 // are all processed. Of several documents of one EJ finishing together,
 // only the last sees none pending, so each EJ is reconciled once.
 func (p *Pipeline) enqueueReadyEJ(ctx context.Context, tx store.Tx, ejs []string) error {
+	var ready []string
 	for _, num := range ejs {
 		n, err := tx.PendingOf(ctx, num)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			if err := p.queue.EnqueueTx(ctx, tx, EJArgs{NumEJ: num}); err != nil {
-				return err
-			}
+			ready = append(ready, num)
+		}
+	}
+	for i := 0; i < len(ready); i += ejBatch {
+		if err := p.queue.EnqueueTx(ctx, tx, EJArgs{NumEJs: ready[i:min(i+ejBatch, len(ready))]}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -251,37 +259,52 @@ type ejWorker struct {
 	p *Pipeline
 }
 
-// Work reconciles an EJ with its processed documents.
+// Work reconciles EJ with their processed documents and stores the
+// records together.
 func (w *ejWorker) Work(ctx context.Context, job *river.Job[EJArgs]) error {
-	p, num := w.p, job.Args.NumEJ
-	start := time.Now()
-	ej, err := p.cfg.Store.EJ(ctx, num)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // documents of an EJ no extract has brought yet: reconciled when it comes
+	p := w.p
+	type done struct {
+		rec     reconcile.Enriched
+		elapsed time.Duration
 	}
-	if err != nil {
-		return err
-	}
-	atts, err := p.cfg.Store.DocumentsOf(ctx, num)
-	if err != nil {
-		return err
-	}
-	in := reconcile.Input{EJ: ej}
-	for _, a := range atts {
-		if a.Status == store.StatusPending {
-			return nil // its own job will queue this EJ again
+	var recs []done
+	for _, num := range job.Args.NumEJs {
+		start := time.Now()
+		ej, err := p.cfg.Store.EJ(ctx, num)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // documents of an EJ no extract has brought yet: reconciled when it comes
 		}
-		in.Documents = append(in.Documents, reconcileDoc(a))
-	}
-	rec := reconcile.Reconcile(in, p.cfg.Ref)
-	err = p.cfg.Store.InTx(ctx, func(tx store.Tx) error {
-		if err := tx.SaveEnriched(ctx, rec, Version); err != nil {
+		if err != nil {
 			return err
 		}
-		return tx.RecordStep(ctx, store.Step{Subject: "ej:" + num, Name: "rapprochement", Status: "ok", Duration: time.Since(start), Attempt: job.Attempt})
+		atts, err := p.cfg.Store.DocumentsOf(ctx, num)
+		if err != nil {
+			return err
+		}
+		in := reconcile.Input{EJ: ej}
+		pending := false
+		for _, a := range atts {
+			pending = pending || a.Status == store.StatusPending
+			in.Documents = append(in.Documents, reconcileDoc(a))
+		}
+		if pending {
+			continue // its documents' jobs will queue this EJ again
+		}
+		recs = append(recs, done{reconcile.Reconcile(in, p.cfg.Ref), time.Since(start)})
+	}
+	err := p.cfg.Store.InTx(ctx, func(tx store.Tx) error {
+		for _, d := range recs {
+			if err := tx.SaveEnriched(ctx, d.rec, Version); err != nil {
+				return err
+			}
+			if err := tx.RecordStep(ctx, store.Step{Subject: "ej:" + d.rec.NumEJ, Name: "rapprochement", Status: "ok", Duration: d.elapsed, Attempt: job.Attempt}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err == nil {
-		p.ejDone.Add(1)
+		p.ejDone.Add(int64(len(recs)))
 	}
 	return err
 }

@@ -75,7 +75,7 @@ func riverConfig(workers int, w *river.Workers, log *slog.Logger) *river.Config 
 	return &river.Config{
 		Queues: map[string]river.QueueConfig{
 			queueDocuments: {MaxWorkers: workers},
-			queueEJ:        {MaxWorkers: 1},
+			queueEJ:        {MaxWorkers: 2},
 		},
 		Workers: w,
 		// A document may take long (OCR of a long scan); intake bounds it.
