@@ -136,3 +136,22 @@ func TestIngestSurvivesKill(t *testing.T) {
 		t.Errorf("%d documents left pending", n)
 	}
 }
+
+// TestDataFolderInUse runs a second command on a data folder another one
+// holds: it refuses with a clear message instead of sharing the database.
+func TestDataFolderInUse(t *testing.T) {
+	dir := t.TempDir()
+	data := dataFlags{dir: dir}
+	ws, err := data.open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var out, errOut bytes.Buffer
+	cmd := cli("--data", dir, "stats")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	if err == nil || !strings.Contains(errOut.String(), "déjà utilisé par une autre commande depenses") {
+		t.Fatalf("second command: %v\n%s%s", err, out.String(), errOut.String())
+	}
+}

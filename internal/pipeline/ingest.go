@@ -81,8 +81,7 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 			opt.Progress(Progress{Phase: phase, Done: done, Total: total, Elapsed: time.Since(start)})
 		}
 	}
-	toCheck := map[string]bool{} // EJ to reconcile once their documents are done
-	known := map[string]bool{}   // EJ of this extract
+	known := map[string]bool{} // EJ of this extract
 	if opt.Chorus != "" {
 		progress("chorus", 0, 0)
 		ext, err := chorus.ReadFile(opt.Chorus, opt.ChorusOptions)
@@ -99,7 +98,10 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 		}
 		for i := 0; i < len(ext.EJs); i += 500 {
 			batch := ext.EJs[i:min(i+500, len(ext.EJs))]
+			// A new or changed EJ is queued for reconciliation with its data;
+			// the job passes over it while documents of it are pending.
 			err := p.cfg.Store.InTx(ctx, func(tx store.Tx) error {
+				var changed []string
 				for _, ej := range batch {
 					c, err := tx.UpsertEJ(ctx, ej)
 					if err != nil {
@@ -108,15 +110,15 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 					switch c {
 					case store.Created:
 						rep.EJ["nouveaux"]++
-						toCheck[ej.NumEJ] = true
+						changed = append(changed, ej.NumEJ)
 					case store.Updated:
 						rep.EJ["modifies"]++
-						toCheck[ej.NumEJ] = true
+						changed = append(changed, ej.NumEJ)
 					default:
 						rep.EJ["inchanges"]++
 					}
 				}
-				return nil
+				return p.enqueueReadyEJ(ctx, tx, changed)
 			})
 			if err != nil {
 				return rep, err
@@ -128,20 +130,7 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 		}
 	}
 	if opt.Attachments != "" {
-		if err := p.storeAttachments(ctx, opt, rep, known, toCheck, progress); err != nil {
-			return rep, err
-		}
-	}
-	// EJ whose data changed, or that gained an already-processed document,
-	// are reconciled now if nothing of theirs is pending.
-	nums := make([]string, 0, len(toCheck))
-	for n := range toCheck {
-		nums = append(nums, n)
-	}
-	sort.Strings(nums)
-	for i := 0; i < len(nums); i += 500 {
-		batch := nums[i:min(i+500, len(nums))]
-		if err := p.cfg.Store.InTx(ctx, func(tx store.Tx) error { return p.enqueueReadyEJ(ctx, tx, batch) }); err != nil {
+		if err := p.storeAttachments(ctx, opt, rep, known, progress); err != nil {
 			return rep, err
 		}
 	}
@@ -203,7 +192,7 @@ func (p *Pipeline) process(ctx context.Context, start time.Time, onProgress func
 
 // storeAttachments stores each attachment's original and its row, links
 // it to its EJ and queues its job, all in one transaction per file.
-func (p *Pipeline) storeAttachments(ctx context.Context, opt IngestOptions, rep *Report, known, toCheck map[string]bool, progress func(string, int, int)) error {
+func (p *Pipeline) storeAttachments(ctx context.Context, opt IngestOptions, rep *Report, known map[string]bool, progress func(string, int, int)) error {
 	files, closer, err := listAttachments(opt.Attachments, opt.Manifest)
 	if err != nil {
 		return err
@@ -256,6 +245,7 @@ func (p *Pipeline) storeAttachments(ctx context.Context, opt IngestOptions, rep 
 			} else {
 				rep.FilesKnown++
 			}
+			var joined []string // EJ an already-final document joins
 			for _, num := range f.EJs {
 				linked, err := tx.Attach(ctx, num, sha, f.Name)
 				if err != nil {
@@ -263,17 +253,12 @@ func (p *Pipeline) storeAttachments(ctx context.Context, opt IngestOptions, rep 
 				}
 				if linked {
 					rep.LinksNew++
-					if !created {
-						toCheck[num] = true // an already-processed document joins this EJ
+					if !created || tooLarge {
+						joined = append(joined, num)
 					}
 				}
 			}
-			if tooLarge {
-				for _, num := range f.EJs {
-					toCheck[num] = true
-				}
-			}
-			return nil
+			return p.enqueueReadyEJ(ctx, tx, joined)
 		})
 		if err != nil {
 			return err
