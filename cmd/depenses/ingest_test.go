@@ -155,3 +155,24 @@ func TestDataFolderInUse(t *testing.T) {
 		t.Fatalf("second command: %v\n%s%s", err, out.String(), errOut.String())
 	}
 }
+
+// TestReferentialCommands imports a SIRENE sample into the data folder and
+// an ODA export into a referentials folder that later commands use.
+func TestReferentialCommands(t *testing.T) {
+	data, refs := t.TempDir(), t.TempDir()
+	out := runCLI(t, "--data", data, "referentiel", "sirene", "../../internal/referential/testdata/sirene_stock_sample.csv")
+	if !strings.Contains(out, "5 établissements importés, 3 lignes rejetées") {
+		t.Errorf("sirene import:\n%s", out)
+	}
+	if n := countRows(t, filepath.Join(data, "depenses.db"), `SELECT count(*) FROM sirene_etablissement WHERE siret = '32359288100060' AND activite = '70.22Z' AND etat = 'A'`); n != 1 {
+		t.Error("establishment not stored")
+	}
+	out = runCLI(t, "referentiel", "import-oda", "../../internal/referential/testdata/oda_gm_utf8.csv", "--out", refs)
+	if !strings.Contains(out, "groupes de marchandises écrits") {
+		t.Errorf("import-oda:\n%s", out)
+	}
+	out = runCLI(t, "--referentiels", refs, "referentiel", "liste")
+	if !strings.Contains(out, filepath.Join(refs, "groupes_marchandises.csv")) || !strings.Contains(out, "programmes.csv") {
+		t.Errorf("the imported file is not in use:\n%s", out)
+	}
+}
