@@ -15,6 +15,7 @@ package extract
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 
@@ -167,6 +168,11 @@ func (r *run) set(name string, h hit) {
 		// An OCR word read with doubt makes the value doubtful too.
 		wc := h.line.spanConfidence(start, end)
 		if h.line.ocr && ocrDoubt(name, wc, conf, h.valid) {
+			if h.valid != nil {
+				// Another reading, printed elsewhere, may still pass.
+				r.warn(fmt.Sprintf("%s non retenu : lu par OCR, sa clé de contrôle est fausse (chiffre mal lu)", name))
+				return
+			}
 			r.dropOCR(name, wc)
 			return
 		}

@@ -416,7 +416,43 @@ func readVAT(l *tline, s, e int) (ident, bool) {
 	if end < len(t) && (t[end] >= 'a' && t[end] <= 'z') {
 		return ident{}, false
 	}
-	return ident{kind: "tva", value: v, valid: fr.ValidVAT(v), line: l, start: s, end: s + end}, true
+	valid := fr.ValidVAT(v)
+	if l.ocr && cc == "FR" {
+		v = repairVATKey(v)
+		valid = fr.ValidVAT(v) && !misreadVATKey(v)
+	}
+	return ident{kind: "tva", value: v, valid: valid, line: l, start: s, end: s + end}, true
+}
+
+// misreadVATKey: a key with a letter OCR reads for a digit, before a valid
+// SIREN whose key it is not. Letter keys exist only for bodies without a
+// SIREN; here the digits went wrong somewhere.
+func misreadVATKey(v string) bool {
+	if len(v) != 13 || !fr.ValidSIREN(v[4:]) {
+		return false
+	}
+	return digitLookalikes[rune(v[2])] != 0 || digitLookalikes[rune(v[3])] != 0
+}
+
+// repairVATKey reads back as digits the letters OCR put in the key of a
+// French VAT number ("FRO4 413 826 603"), when the digits are the key of
+// the SIREN that follows: a SIREN-based key is two digits, and the
+// checksum leaves no doubt. Otherwise v is returned as it was.
+func repairVATKey(v string) string {
+	if len(v) != 13 || !fr.ValidSIREN(v[4:]) {
+		return v
+	}
+	key := []byte(v[2:4])
+	changed := false
+	for i, c := range key {
+		if d := digitLookalikes[rune(c)]; d != 0 {
+			key[i], changed = d, true
+		}
+	}
+	if changed && string(key) == fr.FRVATKey(v[4:]) {
+		return v[:2] + string(key) + v[4:]
+	}
+	return v
 }
 
 // scanFRVAT finds French VAT numbers anywhere on a line: "FR" followed by

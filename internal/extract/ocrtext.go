@@ -84,10 +84,15 @@ func RepairOCR(doc *document.Document) (*document.Document, OCRRepairs) {
 func repairPage(p document.Page, n *OCRRepairs) document.Page {
 	lines := make([]document.Line, 0, len(p.Lines))
 	junk := n.Junk
+	textH := textHeight(p.Lines)
 	for _, l := range p.Lines {
 		words := append([]document.Word(nil), l.Words...)
 		if len(words) > maxLineWords {
 			lines = append(lines, l)
+			continue
+		}
+		if logoRow(words, textH) {
+			n.Junk += len(words)
 			continue
 		}
 		words = dropJunk(words, n)
@@ -243,6 +248,43 @@ func tallCell(words []document.Word, start, end int) bool {
 	}
 	sort.Float64s(rest)
 	return cellH >= 1.4*rest[len(rest)/2]
+}
+
+// textHeight is the median height of the words of a page read with
+// confidence: the height of its ordinary print; 0 when too few.
+func textHeight(lines []document.Line) float64 {
+	var hs []float64
+	for _, l := range lines {
+		for _, w := range l.Words {
+			if w.Confidence >= doubtConfidence {
+				hs = append(hs, w.Box.Height())
+			}
+		}
+	}
+	if len(hs) < 10 {
+		return 0
+	}
+	sort.Float64s(hs)
+	return hs[len(hs)/2]
+}
+
+// logoRow says whether a row is a logo read as text: a few characters,
+// none read with even fair confidence, standing at least twice as tall as
+// the page's print ("AkretiGn" at 0 % for a company's drawn logotype). A
+// title printed large reads with confidence and stays.
+func logoRow(words []document.Word, textH float64) bool {
+	if textH <= 0 || len(words) == 0 || len(words) > 3 {
+		return false
+	}
+	var alnum int
+	for _, w := range words {
+		if w.Confidence >= junkConfidence || w.Box.Height() < 2*textH {
+			return false
+		}
+		l, d, _ := runeKinds(w.Text)
+		alnum += l + d
+	}
+	return alnum <= 16
 }
 
 // hasLowerWord says whether s holds three lower-case letters in a row, the
@@ -471,10 +513,11 @@ func (r *run) repairOCR(doc *document.Document) *document.Document {
 // names (it is low for any word outside its dictionary, "2026SGM3730044"
 // as much as a misread one), so those only lose confidence. Two cases are
 // left out instead: an identifier read with doubt whose checksum fails (on
-// a scan, a misread digit far more often than a misprint), and an amount read with
-// doubt that no other total confirms. (An invalid identifier read with
-// confidence is kept and reported invalid, as on a text layer.) A wrong amount or identifier costs
-// an agent more than a missing one.
+// a scan, a misread digit far more often than a misprint), and an amount
+// read with doubt that no other total confirms. (An invalid identifier read
+// with confidence is kept and reported invalid, as on a text layer: sample
+// and test documents print such numbers.) A wrong amount or identifier
+// costs an agent more than a missing one.
 const (
 	ocrUnreadable = 0.5  // below it, a word is a guess…
 	crossChecked  = 0.95 // …unless totals that add up vouch for it

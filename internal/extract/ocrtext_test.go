@@ -189,6 +189,15 @@ func TestOCRFields(t *testing.T) {
 		{"an identifier read with confidence failing its checksum is reported, as on a text layer",
 			append(letter, row(400, "SIRET :", "99999999800010")),
 			map[string]any{"fournisseur.siret": "99999999800010"}, ""},
+		{"a doubtful reading failing its checksum leaves room for a good one printed further down",
+			append(letter, row(400, "SIRET :", "89331303160823@mid"), row(700, "SAS au capital de 1 000 € – SIRET 893 313 031 00823")),
+			map[string]any{"fournisseur.siret": "89331303100823"}, ""},
+		{"letters read in a VAT key are digits when the SIREN's key says so",
+			append(letter, row(400, "N° TVA :", "FRO4413826603")),
+			map[string]any{"fournisseur.tva": "FR04413826603"}, ""},
+		{"letters in a VAT key that the checksum does not confirm: a misreading, left out",
+			append(letter, row(400, "N° TVA :", "FRO5413826603@mid")),
+			map[string]any{"fournisseur.tva": nil}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -279,4 +288,28 @@ func FuzzRepairOCR(f *testing.F) {
 		}
 		checkWellFormed(t, "facture", Extract(doc, "facture"))
 	})
+}
+
+// Akretion's drawn logotype, read at 0 % confidence, three times as tall
+// as the print under it: not the supplier's name (Akretion_france-test.pdf
+// rendered at 200 dpi, OCR'd at 300 dpi; boxes in points).
+func TestLogoRow(t *testing.T) {
+	rows := [][]ow{
+		{{"AkretiGn", 30.0, 13.9, 160.1, 41.3, 0.0}},
+		{{"Akretion", 29.8, 46.3, 68.2, 54.0, 0.89}, {"France", 72.2, 46.6, 101.8, 54.0, 0.96}},
+		{{"27", 30.0, 61.9, 41.3, 69.4, 0.97}, {"rue", 44.6, 64.1, 58.8, 69.6, 0.97}, {"Henri", 61.9, 61.9, 84.5, 69.4, 0.96}, {"Rolland", 87.6, 61.9, 120.0, 69.4, 0.96}},
+		{{"69100", 30.0, 77.0, 57.6, 84.5, 0.96}, {"Villeurbanne", 60.7, 77.0, 113.0, 84.5, 0.95}, {"France", 116.2, 77.0, 143.0, 84.5, 0.96}},
+		{{"Facture", 30.0, 120.0, 75.0, 130.0, 0.95}, {"VT/2022/0001", 80.0, 120.0, 140.0, 130.0, 0.92}},
+	}
+	out, n := RepairOCR(&document.Document{Pages: []document.Page{ocrPage(rows, document.SourceOCR)}})
+	got := pageLines(out.Pages[0])
+	if len(got) == 0 || got[0] != "Akretion France" || n.Junk != 1 {
+		t.Errorf("rows %q, repairs %+v", got, n)
+	}
+	// A title printed large and read with confidence stays.
+	rows[0][0] = ow{"FACTURE", 30.0, 13.9, 160.1, 41.3, 0.95}
+	out, _ = RepairOCR(&document.Document{Pages: []document.Page{ocrPage(rows, document.SourceOCR)}})
+	if got := pageLines(out.Pages[0]); got[0] != "FACTURE" {
+		t.Errorf("large title dropped: %q", got)
+	}
 }

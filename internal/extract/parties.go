@@ -595,8 +595,9 @@ var marianneWords = []string{"republique", "francaise", "liberte", "egalite", "f
 
 func isMarianne(s string) bool {
 	f := fold(s)
-	// The motto, however OCR spells it ("Liberté Égaiité Fraternité").
-	if strings.HasPrefix(f, "liberte ") && strings.HasSuffix(f, " fraternite") && len(strings.Fields(f)) == 3 {
+	// The motto, however OCR spells it ("Liberté Égaiité Fraternité",
+	// "Liberté Égahté Frateguté").
+	if ws := strings.Fields(f); len(ws) == 3 && editDistance(ws[0], "liberte") <= 2 && editDistance(ws[2], "fraternite") <= 3 {
 		return true
 	}
 	for _, w := range marianneWords {
@@ -605,6 +606,45 @@ func isMarianne(s string) bool {
 		}
 	}
 	return strings.HasPrefix(f, "liberte egalite")
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes
+// (both are folded to ASCII first by the callers).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// bankNames are the words of French banks' names: on a RIB the bank
+// prints its own name and address (as "Expéditeur", "Domiciliation"),
+// next to the account holder's, who is the supplier.
+var bankNames = []string{"banque", "credit agricole", "credit mutuel", "caisse d'epargne", "bnp paribas", "societe generale",
+	"lcl", "credit lyonnais", "cic", "bred", "hsbc", "credit cooperatif", "credit du nord", "la banque postale", "qonto",
+	"boursorama", "caisse des depots", "banque populaire", "shine"}
+
+func isBankName(s string) bool {
+	f := " " + fold(s) + " "
+	for _, b := range bankNames {
+		if strings.Contains(f, " "+b+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // Words of public bodies' names.
@@ -697,7 +737,10 @@ func (r *run) setNames(rules typeRules, blocks []*block, head []seg) {
 			continue // an administration is never the supplier
 		}
 		b.name.value = name
-		if cur, ok := best[b.role]; !ok || cur.weak && !b.weak {
+		cur, ok := best[b.role]
+		// A bank's block gives way to the account holder's.
+		bankGivesWay := ok && b.role == roleSupplier && isBankName(cur.name.value.(string)) && !isBankName(name)
+		if !ok || cur.weak && !b.weak || bankGivesWay {
 			best[b.role] = b
 		}
 	}

@@ -202,3 +202,59 @@ func TestEvalSynthDevParties(t *testing.T) {
 		}
 	}
 }
+
+// The motto of the Marianne block, as OCR spells it on scans, is no name;
+// names that merely start alike are.
+func TestIsMarianne(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"Liberté Égalité Fraternité", true},
+		{"Liberté Égaiité Fraternité", true},
+		{"Liberté Égahté Frateguté", true},
+		{"Liberté Egaité Fraternmté", true},
+		{"Liberté Egaité Fratornwté", true},
+		{"RÉPUBLIQUE FRANÇAISE", true},
+		{"Librairie Égalité Fraternelle", false},
+		{"Liberté Conseil SARL", false},
+		{"Ministère de la Culture", false},
+	}
+	for _, c := range cases {
+		if got := isMarianne(c.s); got != c.want {
+			t.Errorf("isMarianne(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+func TestIsBankName(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"BRED Banque Populaire", true},
+		{"Crédit Agricole", true},
+		{"Caisse d'Épargne Île-de-France", true},
+		{"Crédit Mutuel", true},
+		{"Boréal Impression SCOP SARL", false},
+		{"Cicero Conseil", false},
+		{"Bredin Prat", false},
+	}
+	for _, c := range cases {
+		if got := isBankName(c.s); got != c.want {
+			t.Errorf("isBankName(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+// On a RIB the bank prints itself as the sender; the supplier is the
+// account holder (a synthetic RIB scanned, as OCR read it).
+func TestRIBHolderIsSupplier(t *testing.T) {
+	text := "Expéditeur\nBRED Banque Populaire\nAgence Angers\n32 avenue Jean Jaurès\n49000 Angers\n" +
+		"Titulaire\nBoréal Impression SCOP SARL\n99 avenue Jean Jaurès\n93200 Saint-Denis\n" +
+		"IBAN FR34 1010 7681 7340 827K 4205 642\nBIC BREDFRPPXXX\nDomiciliation BRED ANGERS"
+	res := Extract(docFromText(text), "rib")
+	if got := res.Fields["fournisseur.nom"].Value; got != "Boréal Impression SCOP SARL" {
+		t.Errorf("fournisseur.nom = %v", got)
+	}
+}

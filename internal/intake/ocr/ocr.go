@@ -165,6 +165,9 @@ func (e *Engine) recognize(ctx context.Context, img image.Image, dpi int, timeou
 	if skew := estimateSkew(gray); math.Abs(skew) >= minSkew {
 		gray = deskew(gray, skew)
 	}
+	if cleanPaper(gray) {
+		gray = eraseRules(gray, dpi)
+	}
 	res, err := e.orient(ctx, gray, dpi)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
