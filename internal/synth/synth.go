@@ -12,8 +12,8 @@
 // HeldOutLayouts, to measure generalisation on.
 //
 // The gold lists only fields printed on the page, normalised as the
-// contract says: identifiers without spaces, amounts as numbers (positive,
-// also for credit notes printed with a minus sign), dates as YYYY-MM-DD,
+// contract says: identifiers without spaces, amounts as numbers with the
+// sign printed (a credit note printed with minus signs is negative), dates as YYYY-MM-DD,
 // addresses as "street, postcode city", administration_beneficiaire as
 // "Ministère > Direction > Service".
 package synth
