@@ -8,41 +8,44 @@ import (
 )
 
 // ministryFillers are the folded words dropped before comparing ministry
-// names: "Ministère", articles, prepositions and conjunctions.
-var ministryFillers = wordSet(`ministere ministre de du des la le les l d et en a au aux chargee charge`)
+// names: "Ministère", articles, prepositions and conjunctions ("dela" is
+// "de la" as text extraction sometimes joins it).
+var ministryFillers = wordSet(`ministere ministre de du des la le les l d et en a au aux chargee charge dela`)
 
-// ministryKey is the first two content words of a ministry's name,
-// folded: "Ministère de l'Économie, des Finances…" → [economie finances].
-func ministryKey(name string) []string {
-	var key []string
+// ministryWords is the set of content words of a ministry's name, folded:
+// "Ministère de l'Économie, des Finances…" → {economie, finances, …}.
+func ministryWords(name string) map[string]bool {
+	set := map[string]bool{}
 	for _, w := range words(fold(truncate(name, maxTextBytes))) {
-		if ministryFillers[w] {
-			continue
-		}
-		key = append(key, w)
-		if len(key) == 2 {
-			break
+		if !ministryFillers[w] {
+			set[w] = true
 		}
 	}
-	return key
+	return set
 }
 
-// sameMinistry compares two ministry names on their first two content
-// words, or the first when one name has only one ("Ministère des Armées"
-// and "Ministère des Armées et des Anciens combattants" agree). known is
-// false when either name has no content word.
+// sameMinistry tells whether two names designate the same ministry. Names
+// change with each government and are written by portfolio ("Ministère
+// chargé de la Santé") or in full ("Ministère du Travail, de la Santé et
+// des Solidarités"), so two names agree when the content words of one are
+// all in the other, or when they share at least half of their words
+// together. known is false when either name has no content word.
 func sameMinistry(a, b string) (same, known bool) {
-	ka, kb := ministryKey(a), ministryKey(b)
-	n := min(len(ka), len(kb))
-	if n == 0 {
+	wa, wb := ministryWords(a), ministryWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
 		return false, false
 	}
-	for i := range n {
-		if ka[i] != kb[i] {
-			return false, true
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	common := 0
+	for w := range wa {
+		if wb[w] {
+			common++
 		}
 	}
-	return true, true
+	union := len(wa) + len(wb) - common
+	return common == len(wa) || 2*common >= union, true
 }
 
 // ministryOfPath returns the ministry heading "Ministère > Direction >

@@ -83,9 +83,10 @@
 // little: "Ministère > Direction…", or a body that is not a ministry
 // ("Direction des achats de l'État"). A document naming
 // another ministry gives an administration_beneficiaire conflict. Two
-// ministry names agree when their first two content words (folded, without
-// "Ministère", articles and prepositions) are the same, or the first when
-// one name has a single content word.
+// ministry names agree when the content words (folded, without
+// "Ministère", articles and prepositions) of one are all in the other, or
+// when they share at least half of their words together: names change
+// with governments and are written by portfolio or in full.
 //
 // # Montants, conseil, before enrichment
 //

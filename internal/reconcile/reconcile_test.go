@@ -491,6 +491,11 @@ func TestSameMinistry(t *testing.T) {
 		{"Ministère de la Transition écologique", "Ministère de la Transition énergétique", false, true},
 		{"Ministère de la Culture", "Ministère de l'Intérieur", false, true},
 		{"Ministère", "Ministère de la Culture", false, false},
+		{"Ministère chargé de la Cohésion des territoires", "Ministère de la Transition écologique et de la Cohésion des territoires", true, true},
+		{"Ministère chargé de la Santé et des Solidarités", "Ministère du Travail, de la Santé et des Solidarités", true, true},
+		{"Ministère de la Culture", "Ministère dela Culture", true, true},
+		{"Ministère chargé du Travail et de l'Emploi", "Ministère du Travail, de la Santé et des Solidarités", false, true},
+		{"Ministère chargé de la Fonction publique", "Services du Premier ministre", false, true},
 	}
 	for _, c := range cases {
 		if same, known := sameMinistry(c.a, c.b); same != c.same || known != c.known {
