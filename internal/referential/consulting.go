@@ -18,7 +18,7 @@ const (
 	CategoryIT             = "informatique"
 	CategoryCommunication  = "communication"
 	CategoryPublicPolicies = "politiques_publiques"
-	CategoryLegalFinancial = "juridique_financier"
+	CategoryLegalFinancial = "juridique_financier_assurance"
 	consultingMinimumScore = 0.5
 	maxKeywordTokens       = 12
 	negationLookbackTokens = 2
