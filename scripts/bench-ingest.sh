@@ -8,7 +8,7 @@
 #   EJ=500 ROWS=10000 scripts/bench-ingest.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$PWD/bin/depenses
+bin=${BIN:-$PWD/bin/depenses}
 ej=${EJ:-10000} per=${PER_EJ:-3} rows=${ROWS:-100000} workers=${WORKERS:-2}
 work=${WORK:-$(mktemp -d)}
 keep=${KEEP:-}

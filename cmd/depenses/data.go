@@ -39,7 +39,9 @@ type workspace struct {
 	store store.Store
 	blobs store.Blobs
 	ref   *referential.Set
-	lock  *os.File
+	// params are the anomaly rules' parameters (parametres_anomalies.csv).
+	params *referential.AnomalyParams
+	lock   *os.File
 }
 
 func (w *workspace) Close() error {
@@ -64,6 +66,10 @@ func (f *dataFlags) open(ctx context.Context) (*workspace, error) {
 	if err != nil {
 		return nil, err
 	}
+	params, err := referential.LoadAnomalyParams(f.referentials)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("dossier de données %s : %w", f.dir, err)
 	}
@@ -80,5 +86,5 @@ func (f *dataFlags) open(ctx context.Context) (*workspace, error) {
 		lock.Close()
 		return nil, err
 	}
-	return &workspace{store: s, blobs: store.BlobDir{Root: filepath.Join(f.dir, "originaux")}, ref: ref, lock: lock}, nil
+	return &workspace{store: s, blobs: store.BlobDir{Root: filepath.Join(f.dir, "originaux")}, ref: ref, params: params, lock: lock}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/depenses-eclairees/depenses/internal/anomaly"
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/intake"
 	"github.com/depenses-eclairees/depenses/internal/intake/limits"
@@ -52,6 +53,7 @@ func (f *pipelineFlags) start(ctx context.Context, data *dataFlags) (*workspace,
 	}
 	p, err := pipeline.New(ctx, pipeline.Config{
 		Store: ws.store, Blobs: ws.blobs, Ref: ws.ref, Workers: f.workers,
+		Anomalies:    anomaly.Options{Params: ws.params},
 		Reader:       intake.New(intake.Options{Limits: lim, Workers: f.workers}),
 		Log:          slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		MaxFileBytes: lim.MaxFileBytes,
@@ -192,6 +194,7 @@ func printReport(w io.Writer, r *pipeline.Report) {
 	}
 	fmt.Fprintf(w, "Traitement : %d documents traités dont %d illisibles, %d EJ rapprochés, en %s%s\n",
 		r.DocsProcessed, r.DocsFailed, r.EJReconciled, r.Elapsed.Round(100*time.Millisecond), rate)
+	fmt.Fprintf(w, "Anomalies : %d détectées en %s (depenses anomalies pour les lister)\n", r.Anomalies, r.AnomalyTime.Round(time.Millisecond))
 	if r.JobsDiscarded > 0 {
 		fmt.Fprintf(w, "Attention : %d travaux abandonnés après plusieurs tentatives (voir ci-dessous)\n", r.JobsDiscarded)
 	}

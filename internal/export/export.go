@@ -90,6 +90,21 @@ func withReviews(ctx context.Context, s store.Store, e *reconcile.Enriched) erro
 		}
 	}
 	ApplyReviews(e, ejr, docr)
+	anomalies, err := s.AnomaliesOf(ctx, e.NumEJ)
+	if err != nil {
+		return err
+	}
+	e.Anomalies = []reconcile.Anomaly{}
+	for _, a := range anomalies {
+		sum := a.Summary()
+		sum.Score, sum.Cle, sum.Statut = a.Score, a.Key, a.Review.Statut
+		for _, o := range append([]string{a.NumEJ}, a.AutresEJ...) {
+			if o != e.NumEJ {
+				sum.AutresEJ = append(sum.AutresEJ, o)
+			}
+		}
+		e.Anomalies = append(e.Anomalies, sum)
+	}
 	return nil
 }
 

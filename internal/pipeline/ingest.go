@@ -54,6 +54,8 @@ type Report struct {
 	DocsFailed      int64          `json:"documents_en_erreur"`
 	EJReconciled    int64          `json:"ej_rapproches"`
 	JobsDiscarded   int            `json:"travaux_abandonnes"`
+	Anomalies       int            `json:"anomalies"`
+	AnomalyTime     time.Duration  `json:"-"`
 	Issues          []store.Issue  `json:"-"`
 	Warnings        []string       `json:"avertissements,omitempty"`
 	Elapsed         time.Duration  `json:"-"`
@@ -137,6 +139,13 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 	if err := p.process(ctx, start, opt.Progress, rep); err != nil {
 		return rep, err
 	}
+	// Always run: cheap next to reading, and a run killed during the
+	// detection leaves nothing to process that would trigger it again.
+	n, took, err := p.DetectAnomalies(ctx, p.cfg.Anomalies)
+	if err != nil {
+		return rep, err
+	}
+	rep.Anomalies, rep.AnomalyTime = n, took
 	rep.Elapsed = time.Since(start)
 	rep.ElapsedSeconds = rep.Elapsed.Seconds()
 	if s := rep.Elapsed.Seconds(); s > 0 {

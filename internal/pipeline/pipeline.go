@@ -18,9 +18,11 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/depenses-eclairees/depenses/internal/analyze"
+	"github.com/depenses-eclairees/depenses/internal/anomaly"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/intake"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
+	"github.com/depenses-eclairees/depenses/internal/referential"
 	"github.com/depenses-eclairees/depenses/internal/store"
 	"github.com/depenses-eclairees/depenses/internal/store/sqlite"
 )
@@ -62,12 +64,14 @@ func (EJArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: que
 
 // Config is what a Pipeline needs.
 type Config struct {
-	Store   store.Store
-	Blobs   store.Blobs
-	Reader  *intake.Reader
-	Ref     reconcile.Referential
-	Workers int // documents processed at once
-	Log     *slog.Logger
+	Store  store.Store
+	Blobs  store.Blobs
+	Reader *intake.Reader
+	Ref    *referential.Set
+	// Anomalies are the detection's options (buyer level, window, parameters).
+	Anomalies anomaly.Options
+	Workers   int // documents processed at once
+	Log       *slog.Logger
 	// MaxFileBytes bounds the originals accepted (intake's limit).
 	MaxFileBytes int64
 }

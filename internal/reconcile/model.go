@@ -272,7 +272,13 @@ type DocumentSummary struct {
 
 // Anomaly is filled by the anomaly stage (a later issue); reconcile leaves it empty.
 type Anomaly struct {
-	Code        string `json:"code"`
-	Severite    string `json:"severite"`
-	Explication string `json:"explication"`
+	Code        string   `json:"code"`
+	Severite    string   `json:"severite"`
+	Explication string   `json:"explication"`
+	Score       float64  `json:"score,omitempty"`
+	AutresEJ    []string `json:"autres_ej,omitempty"`
+	// Cle identifies the anomaly for its review (depenses anomalies revue).
+	Cle string `json:"cle,omitempty"`
+	// Statut is the review: a_verifier, confirmee or faux_positif.
+	Statut string `json:"statut,omitempty"`
 }

@@ -7,8 +7,11 @@ package store
 import (
 	"context"
 	"errors"
+	"sort"
+	"strings"
 	"time"
 
+	"github.com/depenses-eclairees/depenses/internal/anomaly"
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
@@ -55,6 +58,11 @@ type Store interface {
 	Steps(ctx context.Context, subject string) ([]Step, error)
 	Reviews(ctx context.Context, subject string) ([]Review, error)
 	Run(ctx context.Context, id int64) (Run, error)
+	// EachAnomaly calls fn for every anomaly of the last detection, with its
+	// review, ordered by code then EJ.
+	EachAnomaly(ctx context.Context, fn func(AnomalyRow) error) error
+	// AnomaliesOf lists the anomalies that concern an EJ.
+	AnomaliesOf(ctx context.Context, numEJ string) ([]AnomalyRow, error)
 	// Etablissement returns a SIRET from the imported SIRENE stock.
 	Etablissement(ctx context.Context, siret string) (referential.Etablissement, error)
 
@@ -87,6 +95,11 @@ type Tx interface {
 	StartRun(ctx context.Context, r Run) (int64, error)
 	FinishRun(ctx context.Context, r Run) error
 	AddIssues(ctx context.Context, runID int64, issues []Issue) error
+	// ReplaceAnomalies stores the result of a detection in place of the
+	// previous one; reviews stay, keyed by AnomalyKey.
+	ReplaceAnomalies(ctx context.Context, list []anomaly.Anomaly) error
+	// ReviewAnomaly records a person's decision on an anomaly.
+	ReviewAnomaly(ctx context.Context, r AnomalyReview) error
 	// PutEtablissements adds or replaces establishments of the SIRENE stock.
 	PutEtablissements(ctx context.Context, es []referential.Etablissement) error
 	// Driver is the database driver's own transaction, for the job queue.
@@ -174,4 +187,36 @@ type Counts struct {
 	Enriched  int
 	Documents map[string]int // by status
 	Links     int
+}
+
+// Review statuses of an anomaly.
+const (
+	AnomalyToCheck       = "a_verifier"
+	AnomalyConfirmed     = "confirmee"
+	AnomalyFalsePositive = "faux_positif"
+)
+
+// AnomalyKey identifies an anomaly across detections: its rule and the EJ
+// it concerns. A group that gains or loses an EJ is a new anomaly.
+func AnomalyKey(a anomaly.Anomaly) string {
+	others := append([]string(nil), a.AutresEJ...)
+	sort.Strings(others)
+	return a.Code + ":" + a.NumEJ + ":" + strings.Join(others, ",")
+}
+
+// AnomalyRow is a stored anomaly with its review.
+type AnomalyRow struct {
+	Key string
+	anomaly.Anomaly
+	Review AnomalyReview
+}
+
+// AnomalyReview is what a person decided; Statut is AnomalyToCheck when
+// nobody has looked yet.
+type AnomalyReview struct {
+	Key      string
+	Statut   string
+	Reviewer string
+	Comment  string
+	At       time.Time
 }

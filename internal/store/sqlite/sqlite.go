@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/depenses-eclairees/depenses/internal/anomaly"
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
@@ -628,4 +629,102 @@ func (s *Store) Etablissement(ctx context.Context, siret string) (referential.Et
 	}
 	e.Active = e.State == "A"
 	return e, err
+}
+
+// ReplaceAnomalies replaces the stored anomalies by a new detection.
+func (t *Tx) ReplaceAnomalies(ctx context.Context, list []anomaly.Anomaly) error {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM anomaly_ej`); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM anomaly`); err != nil {
+		return err
+	}
+	ts := now()
+	for _, a := range list {
+		data, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		key := store.AnomalyKey(a)
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO anomaly (key, code, num_ej, severite, score, data, detected_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`, key, a.Code, a.NumEJ, a.Severite, a.Score, string(data), ts)
+		if err != nil {
+			return fmt.Errorf("anomalie %s : %w", key, err)
+		}
+		for _, num := range append([]string{a.NumEJ}, a.AutresEJ...) {
+			if _, err := t.tx.ExecContext(ctx, `INSERT INTO anomaly_ej (key, num_ej) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, num); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ReviewAnomaly records a decision on an anomaly.
+func (t *Tx) ReviewAnomaly(ctx context.Context, r store.AnomalyReview) error {
+	switch r.Statut {
+	case store.AnomalyToCheck, store.AnomalyConfirmed, store.AnomalyFalsePositive:
+	default:
+		return fmt.Errorf("statut de revue inconnu %q : a_verifier, confirmee ou faux_positif", r.Statut)
+	}
+	at := r.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO anomaly_review (key, statut, reviewer, comment, at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET statut = excluded.statut, reviewer = excluded.reviewer, comment = excluded.comment, at = excluded.at`,
+		r.Key, r.Statut, r.Reviewer, r.Comment, at.UTC().Format(time.RFC3339Nano))
+	return err
+}
+
+const anomalySelect = `SELECT a.key, a.data, coalesce(r.statut, ''), coalesce(r.reviewer, ''), coalesce(r.comment, ''), coalesce(r.at, '')
+	FROM anomaly a LEFT JOIN anomaly_review r ON r.key = a.key`
+
+func scanAnomalies(rows *sql.Rows) ([]store.AnomalyRow, error) {
+	defer rows.Close()
+	var out []store.AnomalyRow
+	for rows.Next() {
+		var row store.AnomalyRow
+		var data, at string
+		if err := rows.Scan(&row.Key, &data, &row.Review.Statut, &row.Review.Reviewer, &row.Review.Comment, &at); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &row.Anomaly); err != nil {
+			return nil, err
+		}
+		row.Review.Key, row.Review.At = row.Key, parseTime(at)
+		if row.Review.Statut == "" {
+			row.Review.Statut = store.AnomalyToCheck
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// EachAnomaly calls fn for every stored anomaly.
+func (s *Store) EachAnomaly(ctx context.Context, fn func(store.AnomalyRow) error) error {
+	rows, err := s.db.QueryContext(ctx, anomalySelect+` ORDER BY a.code, a.num_ej, a.key`)
+	if err != nil {
+		return err
+	}
+	list, err := scanAnomalies(rows)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AnomaliesOf lists the anomalies concerning an EJ.
+func (s *Store) AnomaliesOf(ctx context.Context, numEJ string) ([]store.AnomalyRow, error) {
+	rows, err := s.db.QueryContext(ctx, anomalySelect+` WHERE a.key IN (SELECT key FROM anomaly_ej WHERE num_ej = ?)
+		ORDER BY a.code, a.num_ej, a.key`, numEJ)
+	if err != nil {
+		return nil, err
+	}
+	return scanAnomalies(rows)
 }

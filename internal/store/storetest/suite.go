@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/depenses-eclairees/depenses/internal/anomaly"
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
@@ -33,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RunsAndSteps", testRunsAndSteps},
 		{"NotFound", testNotFound},
 		{"Sirene", testSirene},
+		{"Anomalies", testAnomalies},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -375,5 +377,45 @@ func testSirene(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Etablissement(ctx, "55208131766522"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown SIRET: %v", err)
+	}
+}
+
+func testAnomalies(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	frac := anomaly.Anomaly{Code: "fractionnement", Severite: "haute", Score: 0.9, Explication: "x", NumEJ: "1300000001",
+		AutresEJ: []string{"1300000003", "1300000002"}, Preuves: []anomaly.Evidence{{NumEJ: "1300000002", Champ: "montant", Valeur: "39000"}}}
+	hors := anomaly.Anomaly{Code: "hors_marche", Severite: "moyenne", Score: 0.5, Explication: "y", NumEJ: "1300000002"}
+	inTx(t, s, func(tx store.Tx) error { return tx.ReplaceAnomalies(ctx, []anomaly.Anomaly{hors, frac}) })
+	inTx(t, s, func(tx store.Tx) error {
+		return tx.ReviewAnomaly(ctx, store.AnomalyReview{Key: store.AnomalyKey(frac), Statut: store.AnomalyConfirmed, Reviewer: "agent.a", Comment: "vu"})
+	})
+	if err := s.InTx(ctx, func(tx store.Tx) error {
+		return tx.ReviewAnomaly(ctx, store.AnomalyReview{Key: "k", Statut: "peut-être", Reviewer: "a"})
+	}); err == nil {
+		t.Error("unknown review status accepted")
+	}
+	// A new detection finds the same fractionnement (other order of EJ) and no hors_marche.
+	again := frac
+	again.AutresEJ = []string{"1300000002", "1300000003"}
+	again.Score = 0.95
+	inTx(t, s, func(tx store.Tx) error { return tx.ReplaceAnomalies(ctx, []anomaly.Anomaly{again}) })
+	var all []store.AnomalyRow
+	if err := s.EachAnomaly(ctx, func(a store.AnomalyRow) error { all = append(all, a); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].Score != 0.95 || all[0].Review.Statut != store.AnomalyConfirmed || all[0].Review.Reviewer != "agent.a" || all[0].Review.At.IsZero() {
+		t.Fatalf("after a new detection: %+v", all)
+	}
+	of, err := s.AnomaliesOf(ctx, "1300000003")
+	if err != nil || len(of) != 1 || of[0].Code != "fractionnement" || len(of[0].Preuves) != 1 {
+		t.Fatalf("AnomaliesOf = %+v, %v", of, err)
+	}
+	if of, _ := s.AnomaliesOf(ctx, "1300000009"); len(of) != 0 {
+		t.Fatalf("an unconcerned EJ has anomalies: %+v", of)
+	}
+	inTx(t, s, func(tx store.Tx) error { return tx.ReplaceAnomalies(ctx, []anomaly.Anomaly{hors}) })
+	of, _ = s.AnomaliesOf(ctx, "1300000002")
+	if len(of) != 1 || of[0].Review.Statut != store.AnomalyToCheck {
+		t.Fatalf("a new anomaly must start to check: %+v", of)
 	}
 }

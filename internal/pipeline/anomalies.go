@@ -1,0 +1,49 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/depenses-eclairees/depenses/internal/anomaly"
+	"github.com/depenses-eclairees/depenses/internal/chorus"
+	"github.com/depenses-eclairees/depenses/internal/referential"
+	"github.com/depenses-eclairees/depenses/internal/store"
+)
+
+// DetectAnomalies runs the anomaly rules over every reconciled EJ and
+// stores the result in place of the previous detection. The rules compare
+// EJ with each other (fractionnement, doublons, TJM peers), so they run on
+// the whole set once its EJ are reconciled, not per EJ. Reviews of
+// anomalies found again are kept.
+func (p *Pipeline) DetectAnomalies(ctx context.Context, opt anomaly.Options) (int, time.Duration, error) {
+	return DetectAnomalies(ctx, p.cfg.Store, p.cfg.Ref, opt)
+}
+
+// DetectAnomalies is the detection on a store, without workers.
+func DetectAnomalies(ctx context.Context, s store.Store, ref *referential.Set, opt anomaly.Options) (int, time.Duration, error) {
+	start := time.Now()
+	var recs []anomaly.Record
+	err := s.EachEJ(ctx, func(ej chorus.EJ) error {
+		e, err := s.Enriched(ctx, ej.NumEJ)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // not reconciled yet (documents pending)
+		}
+		if err != nil {
+			return err
+		}
+		recs = append(recs, anomaly.Record{EJ: ej, Enriched: e})
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	found := anomaly.Detect(recs, ref, opt)
+	err = s.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.ReplaceAnomalies(ctx, found); err != nil {
+			return err
+		}
+		return tx.RecordStep(ctx, store.Step{Subject: "anomalies", Name: "detection", Status: "ok", Duration: time.Since(start), Attempt: 1})
+	})
+	return len(found), time.Since(start), err
+}
