@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"database/sql"
 	"fmt"
 	"os"
@@ -174,5 +175,54 @@ func TestReferentialCommands(t *testing.T) {
 	out = runCLI(t, "--referentiels", refs, "referentiel", "liste")
 	if !strings.Contains(out, filepath.Join(refs, "groupes_marchandises.csv")) || !strings.Contains(out, "programmes.csv") {
 		t.Errorf("the imported file is not in use:\n%s", out)
+	}
+}
+
+// TestAnomalyReviewSurvivesReprocess ingests a generated scenario, reviews
+// an anomaly, reprocesses everything and finds the review kept; the
+// consulting indicators read the same data.
+func TestAnomalyReviewSurvivesReprocess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scénario de 80 EJ traité deux fois : test long")
+	}
+	dir, data := t.TempDir(), t.TempDir()
+	runCLI(t, "synth", "--demo", "--out", dir, "--ej", "80", "--scanned-share", "0", "--seed", "5")
+	out := runCLI(t, "--data", data, "ingest", "--chorus", filepath.Join(dir, "chorus.csv"), "--attachments", filepath.Join(dir, "pieces"))
+	if !strings.Contains(out, "Anomalies :") {
+		t.Fatalf("ingest report without anomalies:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(runCLI(t, "--data", data, "anomalies", "--format", "jsonl")), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("only %d anomalies on a scenario that plants several of each kind", len(lines))
+	}
+	var first struct {
+		Key    string `json:"cle"`
+		Code   string `json:"code"`
+		NumEJ  string `json:"num_ej"`
+		Statut string `json:"statut"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first.Key == "" || first.Statut != "a_verifier" {
+		t.Fatalf("first anomaly %s: %v", lines[0], err)
+	}
+	runCLI(t, "--data", data, "anomalies", "revue", first.Key, "--statut", "faux_positif", "--par", "agent.test", "--commentaire", "vu avec le service")
+	runCLI(t, "--data", data, "reprocess")
+	after := runCLI(t, "--data", data, "anomalies", "--format", "jsonl", "--statut", "faux_positif")
+	if !strings.Contains(after, first.Key) || !strings.Contains(after, "agent.test") {
+		t.Errorf("the review did not survive reprocessing:\n%s", after)
+	}
+	export := runCLI(t, "--data", data, "export")
+	if !strings.Contains(export, `"statut":"faux_positif"`) {
+		t.Error("the export does not carry the anomaly's review")
+	}
+	var ind struct {
+		NbEJ        int     `json:"nb_ej"`
+		NbEJConseil int     `json:"nb_ej_conseil"`
+		Montant     float64 `json:"montant_conseil_ht"`
+	}
+	if err := json.Unmarshal([]byte(runCLI(t, "--data", data, "indicators", "--format", "json")), &ind); err != nil {
+		t.Fatal(err)
+	}
+	if ind.NbEJ != 80 || ind.NbEJConseil == 0 || ind.Montant <= 0 {
+		t.Errorf("indicators %+v", ind)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
+	"github.com/depenses-eclairees/depenses/internal/referential"
 )
 
 type (
@@ -169,4 +170,12 @@ func (r *run) consultingObjet(rec *Record) bool {
 	}
 	_, _, ok := r.ref.ConsultingByLabel(d.Value)
 	return ok
+}
+
+// Consulting tells whether an EJ is consulting and, when a source names
+// it, its legal category — as the rules see it, so that the indicators
+// count what the anomalies judge.
+func Consulting(rec *Record, ref *referential.Set) (consulting bool, category string) {
+	v := (&run{ref: ref}).consulting(rec)
+	return v.isConsulting(), v.category
 }

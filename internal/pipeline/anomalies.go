@@ -23,6 +23,23 @@ func (p *Pipeline) DetectAnomalies(ctx context.Context, opt anomaly.Options) (in
 // DetectAnomalies is the detection on a store, without workers.
 func DetectAnomalies(ctx context.Context, s store.Store, ref *referential.Set, opt anomaly.Options) (int, time.Duration, error) {
 	start := time.Now()
+	recs, err := Records(ctx, s)
+	if err != nil {
+		return 0, 0, err
+	}
+	found := anomaly.Detect(recs, ref, opt)
+	err = s.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.ReplaceAnomalies(ctx, found); err != nil {
+			return err
+		}
+		return tx.RecordStep(ctx, store.Step{Subject: "anomalies", Name: "detection", Status: "ok", Duration: time.Since(start), Attempt: 1})
+	})
+	return len(found), time.Since(start), err
+}
+
+// Records loads every reconciled EJ with its enriched record, as the
+// anomaly rules and the indicators read them.
+func Records(ctx context.Context, s store.Store) ([]anomaly.Record, error) {
 	var recs []anomaly.Record
 	err := s.EachEJ(ctx, func(ej chorus.EJ) error {
 		e, err := s.Enriched(ctx, ej.NumEJ)
@@ -35,15 +52,5 @@ func DetectAnomalies(ctx context.Context, s store.Store, ref *referential.Set, o
 		recs = append(recs, anomaly.Record{EJ: ej, Enriched: e})
 		return nil
 	})
-	if err != nil {
-		return 0, 0, err
-	}
-	found := anomaly.Detect(recs, ref, opt)
-	err = s.InTx(ctx, func(tx store.Tx) error {
-		if err := tx.ReplaceAnomalies(ctx, found); err != nil {
-			return err
-		}
-		return tx.RecordStep(ctx, store.Step{Subject: "anomalies", Name: "detection", Status: "ok", Duration: time.Since(start), Attempt: 1})
-	})
-	return len(found), time.Since(start), err
+	return recs, err
 }
