@@ -9,6 +9,7 @@ packages=(
   qpdf                                                # makes encrypted PDFs for the tests
   libreoffice-writer-nogui libreoffice-calc-nogui     # legacy DOC and XLS
   time                                                # /usr/bin/time: peak memory in `make bench`
+  chromium                                            # headless browser of the web UI tests
 )
 
 missing=()
