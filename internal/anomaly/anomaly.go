@@ -176,6 +176,6 @@ var requiredParams = []string{
 	"doublon.types_documents", "doublon.score_fichier", "doublon.score_facture",
 	"identifiant_invalide.score_siret", "identifiant_invalide.score_iban",
 	"conseil_revue_ditp.seuil", "conseil_revue_ditp.taux_tva_defaut", "conseil_revue_ditp.score",
-	"tjm_atypique.z_suspect", "tjm_atypique.z_aberrant", "tjm_atypique.pairs_min", "tjm_atypique.mad_min",
+	"tjm_atypique.z_suspect", "tjm_atypique.z_aberrant", "tjm_atypique.ratio_mediane_min", "tjm_atypique.pairs_min", "tjm_atypique.mad_min",
 	"conseil_hors_ditp.ministere_exempte", "conseil_hors_ditp.categories", "conseil_hors_ditp.score",
 }

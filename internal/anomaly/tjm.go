@@ -48,7 +48,8 @@ func (r *run) tjm() []Anomaly {
 		za, ok2 := r.num("tjm_atypique.z_aberrant", on)
 		minPeers, ok3 := r.num("tjm_atypique.pairs_min", on)
 		madMin, ok4 := r.num("tjm_atypique.mad_min", on)
-		if !ok1 || !ok2 || !ok3 || !ok4 || za <= zs {
+		ratioMin, ok5 := r.num("tjm_atypique.ratio_mediane_min", on)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || za <= zs {
 			continue
 		}
 		levels := []struct {
@@ -77,7 +78,10 @@ func (r *run) tjm() []Anomaly {
 			}
 			mad := max(median(dev), madMin)
 			z := (p.log - med) / mad
-			if z > zs {
+			// A senior partner legitimately bills twice a consultant's rate
+			// and a tight peer group turns that into a high score: the rate
+			// must also be far from the median in plain terms.
+			if z > zs && math.Pow(10, p.log-med) >= ratioMin {
 				sev := SeveriteMoyenne
 				if z > za {
 					sev = SeveriteHaute
@@ -87,7 +91,8 @@ func (r *run) tjm() []Anomaly {
 					Explication: fmt.Sprintf("TJM de %s HT (%s) très au-dessus de celui des autres commandes de conseil (%s : médiane %s HT sur %d EJ, score robuste %.1f) : vérifier le prix, le nombre de jours ou l'unité facturée.",
 						euros(p.tjm), p.how, lv.label, euros(math.Pow(10, med)), len(peers), z),
 					Preuves: []Evidence{p.proof},
-					Regle:   fmt.Sprintf("(log10 TJM − médiane) / MAD > %s (suspect), > %s (aberrant), au moins %s pairs", trimFloat(zs), trimFloat(za), trimFloat(minPeers))})
+					Regle: fmt.Sprintf("(log10 TJM − médiane) / MAD > %s (suspect), > %s (aberrant), TJM ≥ %s × la médiane, au moins %s pairs",
+						trimFloat(zs), trimFloat(za), trimFloat(ratioMin), trimFloat(minPeers))})
 			}
 			break
 		}

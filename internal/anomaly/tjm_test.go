@@ -36,7 +36,10 @@ func TestTJM(t *testing.T) {
 		severity string // "" when nothing fires
 	}{
 		{"4 500 € among 30 peers", build(peerRates(30), 4500, 2025), SeveriteHaute},
-		{"2 600 € among 30 peers: suspect", build(peerRates(30), 2600, 2025), SeveriteMoyenne},
+		{"2 600 € among 30 peers: a high score but 2.4 × the median", build(peerRates(30), 2600, 2025), ""},
+		{"3 000 € among 30 peers: 2.7 × the median", build(peerRates(30), 3000, 2025), SeveriteHaute},
+		// A score above 4 but a rate under 2.5 × the median: a senior profile.
+		{"2 000 € among tight peers: twice the median is seniority", build(same, 2000, 2025), ""},
 		{"1 500 € among 30 peers", build(peerRates(30), 1500, 2025), ""},
 		{"4 500 € among 12 peers: too few", build(peerRates(12), 4500, 2025), ""},
 		{"300 € among 30 peers: only high rates are flagged", build(peerRates(30), 300, 2025), ""},
