@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
 	"github.com/depenses-eclairees/depenses/internal/referential"
 	"github.com/depenses-eclairees/depenses/internal/store"
+	"github.com/depenses-eclairees/depenses/internal/store/postgres"
 	"github.com/depenses-eclairees/depenses/internal/store/sqlite"
 )
 
@@ -103,6 +105,8 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 	switch s := cfg.Store.(type) {
 	case *sqlite.Store:
 		p.queue, err = newSQLiteQueue(ctx, s.DB(), cfg.Workers, workers, cfg.Log)
+	case *postgres.Store:
+		p.queue, err = newPostgresQueue(ctx, s.Pool(), cfg.Workers, workers, cfg.Log)
 	default:
 		err = fmt.Errorf("pas de file de travaux pour un stockage %T", cfg.Store)
 	}
@@ -240,6 +244,9 @@ func (w *documentWorker) recordFailure(ctx context.Context, sha, step string, ca
 // are all processed. Of several documents of one EJ finishing together,
 // only the last sees none pending, so each EJ is reconciled once.
 func (p *Pipeline) enqueueReadyEJ(ctx context.Context, tx store.Tx, ejs []string) error {
+	// Rows are locked in num_ej order whoever asks, so that two transactions
+	// checking overlapping EJ (an ingest, a document job) cannot deadlock.
+	ejs = slices.Sorted(slices.Values(ejs))
 	var ready []string
 	for _, num := range ejs {
 		n, err := tx.PendingOf(ctx, num)
