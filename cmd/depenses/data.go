@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/depenses-eclairees/depenses/internal/referential"
 	"github.com/depenses-eclairees/depenses/internal/store"
+	"github.com/depenses-eclairees/depenses/internal/store/postgres"
 	"github.com/depenses-eclairees/depenses/internal/store/sqlite"
 )
 
@@ -54,12 +54,10 @@ func (w *workspace) Close() error {
 
 // open opens the data folder, taking its lock: the embedded database is
 // used by one process at a time, which lets that process resume the jobs a
-// killed predecessor left running.
+// killed predecessor left running. With --db, PostgreSQL is shared by any
+// number of processes and River rescues the jobs of a dead one.
 func (f *dataFlags) open(ctx context.Context) (*workspace, error) {
-	if f.db != "" {
-		if strings.HasPrefix(f.db, "postgres://") || strings.HasPrefix(f.db, "postgresql://") {
-			return nil, errors.New("PostgreSQL n'est pas encore pris en charge par cette version : omettez --db pour utiliser la base embarquée")
-		}
+	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return nil, fmt.Errorf("--db attend une adresse postgres://… (reçu %q)", f.db)
 	}
 	ref, err := referential.Load(f.referentials)
@@ -72,6 +70,16 @@ func (f *dataFlags) open(ctx context.Context) (*workspace, error) {
 	}
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("dossier de données %s : %w", f.dir, err)
+	}
+	blobs := store.BlobDir{Root: filepath.Join(f.dir, "originaux")}
+	if f.db != "" {
+		// Many processes share PostgreSQL; the originals' folder must be
+		// one they all reach (a shared mount).
+		s, err := postgres.Open(ctx, f.db)
+		if err != nil {
+			return nil, err
+		}
+		return &workspace{store: s, blobs: blobs, ref: ref, params: params}, nil
 	}
 	lock, err := os.OpenFile(filepath.Join(f.dir, "depenses.lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
@@ -86,5 +94,5 @@ func (f *dataFlags) open(ctx context.Context) (*workspace, error) {
 		lock.Close()
 		return nil, err
 	}
-	return &workspace{store: s, blobs: store.BlobDir{Root: filepath.Join(f.dir, "originaux")}, ref: ref, params: params, lock: lock}, nil
+	return &workspace{store: s, blobs: blobs, ref: ref, params: params, lock: lock}, nil
 }

@@ -19,7 +19,7 @@ func main() {
 	var data dataFlags
 	data.register(root)
 	root.AddCommand(textCommand(), extractCommand(), evalCommand(), synthCommand(),
-		ingestCommand(&data), reprocessCommand(&data), exportCommand(&data), statsCommand(&data), referentialCommand(&data), anomaliesCommand(&data), indicatorsCommand(&data))
+		ingestCommand(&data), reprocessCommand(&data), exportCommand(&data), statsCommand(&data), referentialCommand(&data), anomaliesCommand(&data), indicatorsCommand(&data), workerCommand(&data))
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "erreur :", err)
 		os.Exit(2)
