@@ -16,19 +16,23 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/chorus"
 	"github.com/depenses-eclairees/depenses/internal/intake"
 	"github.com/depenses-eclairees/depenses/internal/intake/limits"
+	"github.com/depenses-eclairees/depenses/internal/metrics"
 	"github.com/depenses-eclairees/depenses/internal/pipeline"
 )
 
 type pipelineFlags struct {
-	workers  int
-	progress bool
-	verbose  bool
+	workers   int
+	progress  bool
+	verbose   bool
+	logFormat string
+	metrics   *metrics.Metrics
 }
 
 func (f *pipelineFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.workers, "workers", runtime.NumCPU(), "documents traités en parallèle")
 	cmd.Flags().BoolVar(&f.progress, "progress", isTerminal(os.Stderr), "barre de progression (par défaut quand la sortie d'erreur est un terminal)")
-	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "journal détaillé de la file de travaux sur la sortie d'erreur")
+	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "journal détaillé (chaque document, chaque EJ) sur la sortie d'erreur")
+	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", "journal en text ou json (une ligne JSON par événement, avec les identifiants d'EJ et de document)")
 }
 
 func isTerminal(f *os.File) bool {
@@ -47,21 +51,33 @@ func (f *pipelineFlags) start(ctx context.Context, data *dataFlags) (*workspace,
 	}
 	lim := limits.Default()
 	lim.OCRWorkers = min(lim.OCRWorkers, f.workers)
-	var logOut io.Writer = io.Discard
+	level := slog.LevelWarn
 	if f.verbose {
-		logOut = os.Stderr
+		level = slog.LevelDebug
 	}
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	switch f.logFormat {
+	case "text":
+	case "json":
+		handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	default:
+		ws.Close()
+		return nil, nil, fmt.Errorf("--log-format doit valoir text ou json (reçu %q)", f.logFormat)
+	}
+	f.metrics = metrics.New(nil)
 	p, err := pipeline.New(ctx, pipeline.Config{
 		Store: ws.store, Blobs: ws.blobs, Ref: ws.ref, Workers: f.workers,
 		Anomalies:    anomaly.Options{Params: ws.params},
 		Reader:       intake.New(intake.Options{Limits: lim, Workers: f.workers}),
-		Log:          slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Log:          slog.New(handler),
 		MaxFileBytes: lim.MaxFileBytes,
+		Metrics:      f.metrics,
 	})
 	if err != nil {
 		ws.Close()
 		return nil, nil, err
 	}
+	f.metrics.Watch(p)
 	return ws, p, nil
 }
 

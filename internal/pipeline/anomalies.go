@@ -17,7 +17,15 @@ import (
 // the whole set once its EJ are reconciled, not per EJ. Reviews of
 // anomalies found again are kept.
 func (p *Pipeline) DetectAnomalies(ctx context.Context, opt anomaly.Options) (int, time.Duration, error) {
-	return DetectAnomalies(ctx, p.cfg.Store, p.cfg.Ref, opt)
+	n, took, err := DetectAnomalies(ctx, p.cfg.Store, p.cfg.Ref, opt)
+	status := "ok"
+	if err != nil {
+		status = "erreur"
+		p.cfg.Log.Error("détection des anomalies", "erreur", err)
+	}
+	p.cfg.Metrics.Step("detection", status, took)
+	p.cfg.Log.Info("anomalies détectées", "nombre", n, "duree_ms", took.Milliseconds())
+	return n, took, err
 }
 
 // DetectAnomalies is the detection on a store, without workers.
@@ -53,4 +61,25 @@ func Records(ctx context.Context, s store.Store) ([]anomaly.Record, error) {
 		return nil
 	})
 	return recs, err
+}
+
+// JobsByState counts the queue's jobs by state (metrics.State).
+func (p *Pipeline) JobsByState(ctx context.Context) (map[string]int, error) {
+	return p.queue.CountByState(ctx)
+}
+
+// AnomaliesByCode counts the stored anomalies by rule (metrics.State).
+func (p *Pipeline) AnomaliesByCode(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	err := p.cfg.Store.EachAnomaly(ctx, func(a store.AnomalyRow) error {
+		out[a.Code]++
+		return nil
+	})
+	return out, err
+}
+
+// DocumentsByStatus counts stored documents by status (metrics.State).
+func (p *Pipeline) DocumentsByStatus(ctx context.Context) (map[string]int, error) {
+	c, err := p.cfg.Store.Counts(ctx)
+	return c.Documents, err
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/depenses-eclairees/depenses/internal/anomaly"
 	"github.com/depenses-eclairees/depenses/internal/document"
 	"github.com/depenses-eclairees/depenses/internal/intake"
+	"github.com/depenses-eclairees/depenses/internal/metrics"
 	"github.com/depenses-eclairees/depenses/internal/reconcile"
 	"github.com/depenses-eclairees/depenses/internal/referential"
 	"github.com/depenses-eclairees/depenses/internal/store"
@@ -76,6 +77,8 @@ type Config struct {
 	Log       *slog.Logger
 	// MaxFileBytes bounds the originals accepted (intake's limit).
 	MaxFileBytes int64
+	// Metrics records step durations and documents; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Pipeline runs the jobs.
@@ -175,6 +178,7 @@ func (w *documentWorker) Work(ctx context.Context, job *river.Job[DocumentArgs])
 	data, err := w.load(sha)
 	if err != nil {
 		w.recordFailure(ctx, sha, "lecture", err, job.Attempt)
+		p.cfg.Log.Error("original illisible", "document", sha, "essai", job.Attempt, "erreur", err)
 		return err
 	}
 	doc := p.cfg.Reader.Read(ctx, stored.Name, data)
@@ -203,13 +207,30 @@ func (w *documentWorker) Work(ctx context.Context, job *river.Job[DocumentArgs])
 		return p.enqueueReadyEJ(ctx, tx, ejs)
 	})
 	if err != nil {
+		p.cfg.Log.Error("document non enregistré", "document", sha, "essai", job.Attempt, "erreur", err)
 		return err
 	}
 	p.docsDone.Add(1)
 	if res.Error != nil {
 		p.docsFailed.Add(1)
+		p.cfg.Log.Warn("document illisible", "document", sha, "nom", stored.Name, "code", res.ErrorCode, "erreur", *res.Error)
+	} else {
+		p.cfg.Log.Debug("document traité", "document", sha, "nom", stored.Name, "type", typeOf(res), "pages", res.Pages,
+			"lecture_ms", readTime.Milliseconds(), "analyse_ms", analyzeTime.Milliseconds(), "ej", ejs)
 	}
+	p.cfg.Metrics.Step("lecture", readStatus, readTime)
+	if res.Error == nil {
+		p.cfg.Metrics.Step("analyse", "ok", analyzeTime)
+	}
+	p.cfg.Metrics.Document(res, status)
 	return nil
+}
+
+func typeOf(res document.Result) string {
+	if res.DocumentType == nil {
+		return ""
+	}
+	return res.DocumentType.Value
 }
 
 func (w *documentWorker) load(sha string) ([]byte, error) {
@@ -314,10 +335,16 @@ func (w *ejWorker) Work(ctx context.Context, job *river.Job[EJArgs]) error {
 		}
 		return nil
 	})
-	if err == nil {
-		p.ejDone.Add(int64(len(recs)))
+	if err != nil {
+		p.cfg.Log.Error("rapprochement non enregistré", "ej", job.Args.NumEJs, "essai", job.Attempt, "erreur", err)
+		return err
 	}
-	return err
+	p.ejDone.Add(int64(len(recs)))
+	for _, d := range recs {
+		p.cfg.Metrics.Step("rapprochement", "ok", d.elapsed)
+		p.cfg.Log.Debug("EJ rapproché", "ej", d.rec.NumEJ, "documents", len(d.rec.Documents), "duree_ms", d.elapsed.Milliseconds())
+	}
+	return nil
 }
 
 // reconcileDoc turns a stored attachment into reconcile's document;

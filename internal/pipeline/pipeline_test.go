@@ -157,6 +157,9 @@ func TestIngest(t *testing.T) {
 		t.Error("no step recorded for a processed document")
 	}
 	first := exportJSONL(t, e.store)
+	if jobs, err := e.p.JobsByState(ctx); err != nil || jobs["completed"] < 6 || jobs["available"] != 0 {
+		t.Errorf("jobs by state for the metrics: %v, %v", jobs, err)
+	}
 
 	// A second run adds nothing and changes nothing.
 	rep, err = e.p.Ingest(ctx, IngestOptions{Chorus: chorusFile, Attachments: pieces})

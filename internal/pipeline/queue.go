@@ -28,6 +28,8 @@ type queue interface {
 	Busy(ctx context.Context) (int, error)
 	// Discarded lists jobs that exhausted their attempts, with their last error.
 	Discarded(ctx context.Context) ([]*rivertype.JobRow, error)
+	// CountByState counts every job by state, for the metrics.
+	CountByState(ctx context.Context) (map[string]int, error)
 }
 
 type riverQueue[TTx any] struct {
@@ -59,6 +61,18 @@ func (q *riverQueue[TTx]) Busy(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return len(res.Jobs), nil
+}
+
+func (q *riverQueue[TTx]) CountByState(ctx context.Context) (map[string]int, error) {
+	counts, err := q.client.Driver().GetExecutor().JobCountByAllStates(ctx, &riverdriver.JobCountByAllStatesParams{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(counts))
+	for st, n := range counts {
+		out[string(st)] = n
+	}
+	return out, nil
 }
 
 func (q *riverQueue[TTx]) Discarded(ctx context.Context) ([]*rivertype.JobRow, error) {
