@@ -25,6 +25,7 @@ type pipelineFlags struct {
 	progress  bool
 	verbose   bool
 	logFormat string
+	rescue    time.Duration
 	metrics   *metrics.Metrics
 }
 
@@ -32,6 +33,7 @@ func (f *pipelineFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.workers, "workers", runtime.NumCPU(), "documents traités en parallèle")
 	cmd.Flags().BoolVar(&f.progress, "progress", isTerminal(os.Stderr), "barre de progression (par défaut quand la sortie d'erreur est un terminal)")
 	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "journal détaillé (chaque document, chaque EJ) sur la sortie d'erreur")
+	cmd.Flags().DurationVar(&f.rescue, "rescue-after", pipeline.DefaultRescueAfter, "PostgreSQL : délai après lequel un travail resté « en cours » (son processus est mort) est repris par un autre ; plus long que la lecture du plus long document")
 	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", "journal en text ou json (une ligne JSON par événement, avec les identifiants d'EJ et de document)")
 }
 
@@ -72,6 +74,7 @@ func (f *pipelineFlags) start(ctx context.Context, data *dataFlags) (*workspace,
 		Log:          slog.New(handler),
 		MaxFileBytes: lim.MaxFileBytes,
 		Metrics:      f.metrics,
+		RescueAfter:  f.rescue,
 	})
 	if err != nil {
 		ws.Close()

@@ -79,6 +79,9 @@ type Config struct {
 	MaxFileBytes int64
 	// Metrics records step durations and documents; nil records nothing.
 	Metrics *metrics.Metrics
+	// RescueAfter is how long a job may run before another worker takes
+	// it over (0: DefaultRescueAfter). Shorter only where files are small.
+	RescueAfter time.Duration
 }
 
 // Pipeline runs the jobs.
@@ -107,9 +110,9 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 	var err error
 	switch s := cfg.Store.(type) {
 	case *sqlite.Store:
-		p.queue, err = newSQLiteQueue(ctx, s.DB(), cfg.Workers, workers, cfg.Log)
+		p.queue, err = newSQLiteQueue(ctx, s.DB(), cfg, workers)
 	case *postgres.Store:
-		p.queue, err = newPostgresQueue(ctx, s.Pool(), cfg.Workers, workers, cfg.Log)
+		p.queue, err = newPostgresQueue(ctx, s.Pool(), cfg, workers)
 	default:
 		err = fmt.Errorf("pas de file de travaux pour un stockage %T", cfg.Store)
 	}

@@ -85,35 +85,46 @@ func (q *riverQueue[TTx]) Discarded(ctx context.Context) ([]*rivertype.JobRow, e
 
 // riverConfig is shared by every driver: two queues so that a backlog of
 // scans never starves the reconciliation of EJ whose documents are done.
-func riverConfig(workers int, w *river.Workers, log *slog.Logger) *river.Config {
+func riverConfig(cfg Config, w *river.Workers) *river.Config {
+	rescue := cfg.RescueAfter
+	if rescue <= 0 {
+		rescue = DefaultRescueAfter
+	}
 	return &river.Config{
 		Queues: map[string]river.QueueConfig{
-			queueDocuments: {MaxWorkers: workers},
+			queueDocuments: {MaxWorkers: cfg.Workers},
 			queueEJ:        {MaxWorkers: 2},
 		},
 		Workers: w,
 		// A document may take long (OCR of a long scan); intake bounds it.
-		JobTimeout:        -1,
-		FetchCooldown:     20 * time.Millisecond,
-		FetchPollInterval: 200 * time.Millisecond,
-		MaxAttempts:       5,
-		Logger:            log,
+		JobTimeout:           -1,
+		RescueStuckJobsAfter: rescue,
+		FetchCooldown:        20 * time.Millisecond,
+		FetchPollInterval:    200 * time.Millisecond,
+		MaxAttempts:          5,
+		Logger:               cfg.Log,
 	}
 }
+
+// DefaultRescueAfter is how long a job may stay "running" before River
+// gives it to another worker, its own having died: beyond intake's time
+// limit on one file (30 min), so that a long scan still being read is
+// never worked twice.
+const DefaultRescueAfter = 35 * time.Minute
 
 // NewSQLiteQueue migrates River's tables into the SQLite database and
 // returns a queue on it. Jobs left "running" by a process that died are
 // made available again: the data folder's lock (taken by the caller)
 // guarantees no other process is working them.
-func newSQLiteQueue(ctx context.Context, db *sql.DB, workers int, w *river.Workers, log *slog.Logger) (queue, error) {
+func newSQLiteQueue(ctx context.Context, db *sql.DB, cfg Config, w *river.Workers) (queue, error) {
 	driver := riversqlite.New(db)
-	if err := migrateRiver(ctx, driver, log); err != nil {
+	if err := migrateRiver(ctx, driver, cfg.Log); err != nil {
 		return nil, err
 	}
 	if _, err := db.ExecContext(ctx, `UPDATE river_job SET state = 'available', attempted_by = NULL WHERE state = 'running'`); err != nil {
 		return nil, fmt.Errorf("reprise des travaux interrompus : %w", err)
 	}
-	client, err := river.NewClient(driver, riverConfig(workers, w, log))
+	client, err := river.NewClient(driver, riverConfig(cfg, w))
 	if err != nil {
 		return nil, fmt.Errorf("file de travaux : %w", err)
 	}

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,17 +16,17 @@ import (
 // the store and returns a queue on it. Unlike SQLite, jobs left "running"
 // are not reset here: other processes may be working them right now.
 // River's rescuer gives a job stuck in "running" (its process died) back
-// to the queue after RescueStuckJobsAfter (one hour by default).
-func newPostgresQueue(ctx context.Context, pool *pgxpool.Pool, workers int, w *river.Workers, log *slog.Logger) (queue, error) {
+// to the queue after Config.RescueAfter (DefaultRescueAfter).
+func newPostgresQueue(ctx context.Context, pool *pgxpool.Pool, cfg Config, w *river.Workers) (queue, error) {
 	driver := riverpgxv5.New(pool)
 	// River's migrator takes no lock: processes starting together take turns.
 	err := postgres.Locked(ctx, pool, "river", func(ctx context.Context) error {
-		return migrateRiver(ctx, driver, log)
+		return migrateRiver(ctx, driver, cfg.Log)
 	})
 	if err != nil {
 		return nil, err
 	}
-	client, err := river.NewClient(driver, riverConfig(workers, w, log))
+	client, err := river.NewClient(driver, riverConfig(cfg, w))
 	if err != nil {
 		return nil, fmt.Errorf("file de travaux : %w", err)
 	}
