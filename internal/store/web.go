@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+
+	"github.com/depenses-eclairees/depenses/internal/fr"
 )
 
 // Web is what the web UI and the API need beyond the processing store:
@@ -33,6 +37,12 @@ type Web interface {
 
 	Audit(ctx context.Context, e AuditEntry) error
 	AuditLog(ctx context.Context, subject string, limit int) ([]AuditEntry, error)
+
+	// SaveDocumentText keeps a document's text in reading order (what
+	// document.Document.Text returns), for the API and the viewer.
+	SaveDocumentText(ctx context.Context, sha, text string) error
+	// DocumentText returns it; ErrNotFound when it was not kept.
+	DocumentText(ctx context.Context, sha string) (string, error)
 }
 
 // Perimeter is what a user or key may see: EJ of these purchasing
@@ -147,4 +157,28 @@ type AuditEntry struct {
 	Action  string // "ouverture_document", "correction_champ", "revue_anomalie", …
 	Subject string // "ej:<num>", "doc:<sha256>", "anomalie:<key>"
 	Detail  string // JSON
+}
+
+// MinistryKey is how perimeters compare ministry names: folded (case,
+// accents), every run of non-letters and non-digits one space. Stores
+// index it and compare a perimeter's names folded the same way.
+func MinistryKey(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		first, second := fr.FoldRune(r)
+		if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(first)
+		if second != 0 {
+			b.WriteRune(second)
+		}
+	}
+	return b.String()
 }

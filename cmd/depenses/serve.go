@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depenses-eclairees/depenses/internal/pipeline"
+	"github.com/depenses-eclairees/depenses/internal/web"
+	"github.com/depenses-eclairees/depenses/internal/web/auth"
+)
+
+func serveCommand(data *dataFlags) *cobra.Command {
+	var flags pipelineFlags
+	var addr string
+	var noWorkers, secure bool
+	var ratePerSecond float64
+	var burst int
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--no-workers]",
+		Short: "sert l'interface des agents et l'API de réutilisation (/api/v1), et traite les documents en attente",
+		Long: `Sert l'interface web et l'API (/api/v1, décrite par /api/v1/openapi.json) sur --addr, et fait
+tourner les travailleurs qui traitent les documents en attente, sauf avec --no-workers. Les sessions sont
+signées par une clé conservée dans le dossier de données (cle-sessions). Ctrl-C ou SIGTERM arrêtent le
+serveur en laissant 30 s aux requêtes en cours.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer cancel()
+			var ws *workspace
+			var p *pipeline.Pipeline
+			var err error
+			if noWorkers {
+				ws, err = data.open(ctx)
+			} else {
+				ws, p, err = flags.start(ctx, data)
+			}
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			key, err := auth.LoadOrCreateKey(filepath.Join(data.dir, "cle-sessions"))
+			if err != nil {
+				return err
+			}
+			cfg := web.Config{Store: ws.store, Blobs: ws.blobs, Ref: ws.ref, SessionKey: key, AlwaysSecure: secure,
+				RatePerSecond: ratePerSecond, Burst: burst}
+			// The UI is mounted here once internal/web/ui is wired:
+			//   a, err := web.NewAuthenticator(cfg); cfg.Auth = a
+			//   cfg.UI = ui.New(ui.Deps{Store: ws.store, Web: ws.store.(store.Web), Blobs: ws.blobs, Ref: ws.ref, Auth: a,
+			//       Reindex: func(ctx context.Context, n string) error { return export.Reindex(ctx, ws.store, ws.store.(store.Web), n) }})
+			h, err := web.New(cfg)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				if err := p.Start(ctx); err != nil {
+					return fmt.Errorf("démarrage des travailleurs impossible : %w", err)
+				}
+				defer func() {
+					sctx, scancel := context.WithTimeout(context.Background(), time.Minute)
+					defer scancel()
+					p.Stop(sctx)
+				}()
+			}
+			return web.Serve(ctx, addr, h, 30*time.Second, func(a net.Addr) {
+				workers := "travailleurs actifs"
+				if p == nil {
+					workers = "sans travailleurs"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Dépenses éclairées sur http://%s (API : http://%s/api/v1/openapi.json ; %s)\n", a, a, workers)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "adresse d'écoute")
+	cmd.Flags().BoolVar(&noWorkers, "no-workers", false, "ne pas traiter les documents en attente (un autre processus s'en charge)")
+	cmd.Flags().BoolVar(&secure, "cookies-securises", false, "cookies Secure même sans TLS ici (derrière un mandataire HTTPS)")
+	cmd.Flags().Float64Var(&ratePerSecond, "debit-cle", 20, "requêtes par seconde permises à chaque clé d'API ou session")
+	cmd.Flags().IntVar(&burst, "rafale-cle", 40, "requêtes permises d'un coup au-delà du débit")
+	flags.register(cmd)
+	return cmd
+}
