@@ -42,6 +42,10 @@ func DetectAnomalies(ctx context.Context, s store.Store, ref *referential.Set, o
 		}
 		return tx.RecordStep(ctx, store.Step{Subject: "anomalies", Name: "detection", Status: "ok", Duration: time.Since(start), Attempt: 1})
 	})
+	if err == nil {
+		// Anomaly counts and review states are part of the search index.
+		err = ReindexAll(ctx, s, ref)
+	}
 	return len(found), time.Since(start), err
 }
 

@@ -186,6 +186,12 @@ func (w *documentWorker) Work(ctx context.Context, job *river.Job[DocumentArgs])
 	}
 	doc := p.cfg.Reader.Read(ctx, stored.Name, data)
 	readTime := time.Since(start)
+	if w, ok := p.cfg.Store.(store.Web); ok && doc.Err == nil {
+		// The text every later stage saw, for the viewer and the API.
+		if err := w.SaveDocumentText(ctx, sha, doc.Text()); err != nil {
+			return err
+		}
+	}
 	start = time.Now()
 	res := analyze.Document(doc)
 	analyzeTime := time.Since(start)
@@ -343,6 +349,13 @@ func (w *ejWorker) Work(ctx context.Context, job *river.Job[EJArgs]) error {
 		return err
 	}
 	p.ejDone.Add(int64(len(recs)))
+	nums := make([]string, len(recs))
+	for i, d := range recs {
+		nums[i] = d.rec.NumEJ
+	}
+	if err := Reindex(ctx, p.cfg.Store, p.cfg.Ref, nums); err != nil {
+		return err
+	}
 	for _, d := range recs {
 		p.cfg.Metrics.Step("rapprochement", "ok", d.elapsed)
 		p.cfg.Log.Debug("EJ rapproché", "ej", d.rec.NumEJ, "documents", len(d.rec.Documents), "duree_ms", d.elapsed.Milliseconds())

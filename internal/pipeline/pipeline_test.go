@@ -157,6 +157,15 @@ func TestIngest(t *testing.T) {
 		t.Error("no step recorded for a processed document")
 	}
 	first := exportJSONL(t, e.store)
+	// The web side is filled: search index and documents' text.
+	page, err := e.store.SearchEJ(ctx, store.Perimeter{All: true}, store.EJQuery{Text: "sibert"})
+	// The devis of 1300000001 is attached to 1300000002 as well.
+	if err != nil || page.Total != 2 || page.Items[0].NumEJ != "1300000001" || page.Items[0].NbDocuments != 3 {
+		t.Errorf("search index after ingest: %+v, %v", page, err)
+	}
+	if text, err := e.store.DocumentText(ctx, atts[0].SHA256); err != nil || !strings.Contains(strings.ToLower(text), "sibert") {
+		t.Errorf("document text: %q, %v", text[:min(len(text), 80)], err)
+	}
 	if jobs, err := e.p.JobsByState(ctx); err != nil || jobs["completed"] < 6 || jobs["available"] != 0 {
 		t.Errorf("jobs by state for the metrics: %v, %v", jobs, err)
 	}
