@@ -4,7 +4,7 @@ BIN       := bin/depenses
 PKGS      := ./...
 export CGO_ENABLED ?= 0
 
-.PHONY: all build deps test vet staticcheck race fuzz bench demo clean
+.PHONY: all build deps test vet staticcheck race faults fuzz bench demo clean
 
 all: build
 
@@ -24,7 +24,11 @@ staticcheck:
 race:
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 15m $(PKGS)
 
-test: deps build vet staticcheck race
+# Restarts the shared PostgreSQL server mid-ingest: alone, after the rest.
+faults:
+	DEPENSES_TEST_PG_RESTART=1 CGO_ENABLED=1 $(GO) test -count=1 -run 'TestPostgresRestart' ./cmd/depenses
+
+test: deps build vet staticcheck race faults
 
 # Runs every fuzz target for FUZZTIME each (default 30s).
 FUZZTIME ?= 30s

@@ -18,7 +18,7 @@ func main() {
 	}
 	var data dataFlags
 	data.register(root)
-	root.AddCommand(serveCommand(&data), apikeyCommand(&data), userCommand(&data))
+	root.AddCommand(serveCommand(&data), apikeyCommand(&data), userCommand(&data), syncCommand(&data))
 	root.AddCommand(textCommand(), extractCommand(), evalCommand(), synthCommand(),
 		ingestCommand(&data), reprocessCommand(&data), exportCommand(&data), statsCommand(&data), referentialCommand(&data), anomaliesCommand(&data), indicatorsCommand(&data), workerCommand(&data))
 	if err := root.Execute(); err != nil {

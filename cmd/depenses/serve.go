@@ -3,19 +3,32 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/depenses-eclairees/depenses/internal/export"
+	"github.com/depenses-eclairees/depenses/internal/intake/limits"
+	"github.com/depenses-eclairees/depenses/internal/intake/pdf"
+	"github.com/depenses-eclairees/depenses/internal/metrics"
 	"github.com/depenses-eclairees/depenses/internal/pipeline"
+	"github.com/depenses-eclairees/depenses/internal/store"
 	"github.com/depenses-eclairees/depenses/internal/web"
 	"github.com/depenses-eclairees/depenses/internal/web/auth"
+	"github.com/depenses-eclairees/depenses/internal/web/ui"
 )
+
+// viewerEngine is the PDF engine of the document viewer, started on first use.
+var viewerEngine = sync.OnceValues(func() (*pdf.Engine, error) {
+	return pdf.NewEngine(context.Background(), 1)
+})
 
 func serveCommand(data *dataFlags) *cobra.Command {
 	var flags pipelineFlags
@@ -52,10 +65,28 @@ serveur en laissant 30 s aux requêtes en cours.`,
 			}
 			cfg := web.Config{Store: ws.store, Blobs: ws.blobs, Ref: ws.ref, SessionKey: key, AlwaysSecure: secure,
 				RatePerSecond: ratePerSecond, Burst: burst}
-			// The UI is mounted here once internal/web/ui is wired:
-			//   a, err := web.NewAuthenticator(cfg); cfg.Auth = a
-			//   cfg.UI = ui.New(ui.Deps{Store: ws.store, Web: ws.store.(store.Web), Blobs: ws.blobs, Ref: ws.ref, Auth: a,
-			//       Reindex: func(ctx context.Context, n string) error { return export.Reindex(ctx, ws.store, ws.store.(store.Web), n) }})
+			a, err := web.NewAuthenticator(cfg)
+			if err != nil {
+				return err
+			}
+			cfg.Auth = a
+			webStore := ws.store.(store.Web) // NewAuthenticator checked it
+			// Page images of the viewer come from their own PDF engine, so
+			// that rendering never waits behind the workers' reading.
+			render := func(ctx context.Context, data []byte, page, dpi int) (image.Image, error) {
+				eng, err := viewerEngine()
+				if err != nil {
+					return nil, err
+				}
+				return eng.Render(ctx, data, page, dpi, limits.Default())
+			}
+			cfg.UI = ui.New(ui.Deps{Store: ws.store, Web: webStore, Blobs: ws.blobs, Ref: ws.ref, Auth: a, Render: render,
+				CacheDir: filepath.Join(data.dir, "cache"),
+				Reindex:  func(ctx context.Context, n string) error { return export.Reindex(ctx, ws.store, webStore, n) }})
+			if flags.metrics == nil {
+				flags.metrics = metrics.New(nil)
+			}
+			cfg.Metrics = flags.metrics.Handler()
 			h, err := web.New(cfg)
 			if err != nil {
 				return err

@@ -34,6 +34,9 @@ import (
 // reprocessing after an upgrade can be told apart.
 const Version = "2026.11.27"
 
+// unreachableFor is how long Wait tolerates a database that does not answer.
+const unreachableFor = 2 * time.Minute
+
 const (
 	queueDocuments = "documents"
 	queueEJ        = "ej"
@@ -128,14 +131,28 @@ func (p *Pipeline) Start(ctx context.Context) error { return p.queue.Start(ctx) 
 // Stop stops the workers once their current jobs are done.
 func (p *Pipeline) Stop(ctx context.Context) error { return p.queue.Stop(ctx) }
 
-// Wait returns when no job is left to do, calling tick every interval.
+// Wait returns when no job is left to do, calling tick every interval. A
+// database that stops answering for a while (a restart) is waited for, up
+// to unreachableFor, as River's workers wait for it too.
 func (p *Pipeline) Wait(ctx context.Context, interval time.Duration, tick func()) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var failingSince time.Time
 	for {
 		n, err := p.queue.Busy(ctx)
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+				p.cfg.Log.Warn("file de travaux injoignable, nouvel essai", "erreur", err)
+			}
+			if time.Since(failingSince) > unreachableFor {
+				return fmt.Errorf("file de travaux injoignable depuis %s : %w", unreachableFor, err)
+			}
+			n = 1 // keep waiting
+		} else if err != nil {
 			return err
+		} else {
+			failingSince = time.Time{}
 		}
 		if tick != nil {
 			tick()

@@ -96,8 +96,10 @@ func riverConfig(cfg Config, w *river.Workers) *river.Config {
 			queueEJ:        {MaxWorkers: 2},
 		},
 		Workers: w,
-		// A document may take long (OCR of a long scan); intake bounds it.
-		JobTimeout:           -1,
+		// A job's time limit, just under the rescue delay: River rescues
+		// only jobs that have a time limit (none would leave a dead worker's
+		// job running forever), and requires the rescue to come after it.
+		JobTimeout:           rescue * 9 / 10,
 		RescueStuckJobsAfter: rescue,
 		FetchCooldown:        20 * time.Millisecond,
 		FetchPollInterval:    200 * time.Millisecond,
@@ -107,9 +109,9 @@ func riverConfig(cfg Config, w *river.Workers) *river.Config {
 }
 
 // DefaultRescueAfter is how long a job may stay "running" before River
-// gives it to another worker, its own having died: beyond intake's time
-// limit on one file (30 min), so that a long scan still being read is
-// never worked twice.
+// gives it to another worker, its own having died. Jobs are cut at 90 % of
+// it (31.5 min), beyond intake's own limit on one file (30 min), so that a
+// long scan still being read is never worked twice.
 const DefaultRescueAfter = 35 * time.Minute
 
 // NewSQLiteQueue migrates River's tables into the SQLite database and

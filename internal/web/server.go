@@ -37,9 +37,12 @@ type Config struct {
 	// CSP replaces auth.DefaultCSP when set.
 	CSP string
 	// UI is the agents' interface, mounted at "/"; nil answers 404 there.
-	UI  http.Handler
-	Log *slog.Logger
-	Now func() time.Time
+	UI http.Handler
+	// Metrics serves Prometheus' /metrics (unauthenticated, like /healthz:
+	// expose the port to the monitoring network only); nil leaves it out.
+	Metrics http.Handler
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 // NewAuthenticator builds the authenticator New would, so that the UI can
@@ -79,6 +82,9 @@ func New(cfg Config) (http.Handler, error) {
 	r := chi.NewRouter()
 	r.Use(auth.SecurityHeaders(cfg.CSP))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	if cfg.Metrics != nil {
+		r.Method(http.MethodGet, "/metrics", cfg.Metrics)
+	}
 	r.Get("/readyz", func(rw http.ResponseWriter, req *http.Request) {
 		ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
 		defer cancel()
