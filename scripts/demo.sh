@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: the product on one machine. A generated Chorus extract of 200
 # EJ with about 500 attachments (digital and scanned, with planted
-# anomalies) is ingested into the embedded database of ./data, then the
-# usage indicators and the enriched export are shown. Run again, it adds
-# nothing; interrupted, it resumes.
+# anomalies) is ingested into the embedded database of ./data; the usage
+# indicators, anomalies and consulting spend are shown; then the web UI and
+# the API are served on http://127.0.0.1:8080 (DEMO_NO_SERVE=1 stops
+# before). Run again, it adds nothing; interrupted, it resumes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=bin/depenses
@@ -35,5 +36,17 @@ print("  administration :", a.get("value"), "(explicite)" if a["explicite"] else
 print("  pièces :", ", ".join(d["nom"] + " [" + d.get("document_type", "?") + "]" for d in e["documents"]))
 ' 2>/dev/null || head -c 600 "$data/export.jsonl"
 echo
-echo "Anomalies attendues de l'échantillon : $sample/anomalies_attendues.csv"
-echo "L'interface web et l'API (depenses serve) viennent avec une prochaine version."
+echo "== Anomalies détectées (depenses anomalies) ; attendues : $sample/anomalies_attendues.csv"
+"$bin" --data "$data" anomalies | cut -d';' -f2 | tail -n +2 | sort | uniq -c
+echo
+echo "== Dépense de conseil (depenses indicators), début :"
+"$bin" --data "$data" indicators | head -8
+# A demo account, created once: agents log in with it on the web UI.
+if [ ! -f "$data/compte-demo.txt" ]; then
+  printf 'demo-depenses\n' | "$bin" --data "$data" user create demo --nom "Agent de démonstration" --scopes read,review,admin --tout >/dev/null
+  echo "identifiant demo, mot de passe demo-depenses" > "$data/compte-demo.txt"
+fi
+[ "${DEMO_NO_SERVE:-}" = 1 ] && exit 0
+echo
+echo "== Interface web et API sur http://127.0.0.1:8080 (identifiant demo, mot de passe demo-depenses ; Ctrl-C pour arrêter)"
+exec "$bin" --data "$data" serve --addr 127.0.0.1:8080
