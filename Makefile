@@ -4,7 +4,7 @@ BIN       := bin/depenses
 PKGS      := ./...
 export CGO_ENABLED ?= 0
 
-.PHONY: all build deps test vet staticcheck race faults fuzz bench demo clean
+.PHONY: all build deps test vet staticcheck race faults fuzz bench bench-ingest bench-scale demo clean
 
 all: build
 
@@ -37,6 +37,14 @@ fuzz:
 
 bench: deps build
 	./scripts/bench.sh
+
+# Ingest of 10 000 EJ / 30 000 pieces and a 100 000-row extract (long: ~30 min).
+bench-ingest: deps build
+	./scripts/bench-ingest.sh
+
+# OCR batch on 1 then 2 worker processes; text batch on PostgreSQL vs SQLite.
+bench-scale: deps build
+	./scripts/bench-scale.sh
 
 demo: deps build
 	./scripts/demo.sh
