@@ -22,7 +22,7 @@ import (
 // can run it as a separate process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("DEPENSES_AS_CLI") == "1" {
-		os.Args = append([]string{"depenses"}, strings.Fields(os.Getenv("DEPENSES_ARGS"))...)
+		os.Args = append([]string{"depenses"}, strings.Split(os.Getenv("DEPENSES_ARGS"), "\n")...)
 		main()
 		os.Exit(0)
 	}
@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 
 func cli(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "DEPENSES_AS_CLI=1", "DEPENSES_ARGS="+strings.Join(args, " "))
+	cmd.Env = append(os.Environ(), "DEPENSES_AS_CLI=1", "DEPENSES_ARGS="+strings.Join(args, "\n"))
 	return cmd
 }
 

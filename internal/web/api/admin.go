@@ -72,7 +72,8 @@ func (s *server) registerAdmin(api huma.API) {
 	huma.Register(api, op("usage", http.MethodGet, "/admin/usage", "Réutilisations : clés, appels par clé, point d'accès et jour", "Administration", store.ScopeAdmin),
 		func(ctx context.Context, in *usageInput) (*struct{ Body UsageReport }, error) {
 			now := s.now()
-			since := now.AddDate(0, 0, -30)
+			// Thirty days including today, as the admin page counts them.
+			since := now.AddDate(0, 0, -29)
 			if in.Depuis != "" {
 				t, err := time.Parse(time.DateOnly, in.Depuis)
 				if err != nil {

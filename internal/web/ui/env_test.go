@@ -143,6 +143,7 @@ func newEnv() (*env, error) {
 	e.auth = newTestAuth(map[string]testAccount{
 		"agent.revue":   {"motdepasse-revue", store.User{Login: "agent.revue", Name: "Agente Revue", Scopes: []string{store.ScopeRead, store.ScopeReview}, Perimeter: store.Perimeter{All: true}}},
 		"agent.lecture": {"motdepasse-lecture", store.User{Login: "agent.lecture", Name: "Agent Lecture", Scopes: []string{store.ScopeRead}, Perimeter: store.Perimeter{Ministeres: []string{"Services du Premier ministre"}}}},
+		"agent.admin":   {"motdepasse-admin", store.User{Login: "agent.admin", Name: "Agent Admin", Scopes: []string{store.ScopeAdmin}, Perimeter: store.Perimeter{All: true}}},
 	})
 	return e, nil
 }

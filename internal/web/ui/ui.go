@@ -93,6 +93,7 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("GET /recherche", s.signedIn(s.search))
 	mux.HandleFunc("GET /revue", s.signedIn(s.queue))
 	mux.HandleFunc("GET /tableau-de-bord", s.signedIn(s.dashboard))
+	mux.HandleFunc("GET /admin/reutilisations", s.signedIn(s.reuses))
 	mux.HandleFunc("GET /ej/{num}", s.signedIn(s.ejPage))
 	mux.HandleFunc("POST /ej/{num}/valeurs", s.signedIn(s.reviewValue))
 	mux.HandleFunc("POST /ej/{num}/anomalies", s.signedIn(s.reviewAnomaly))
