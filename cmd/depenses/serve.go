@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"net"
@@ -36,6 +37,8 @@ func serveCommand(data *dataFlags) *cobra.Command {
 	var noWorkers, secure bool
 	var ratePerSecond float64
 	var burst int
+	var oidcCfg auth.OIDCConfig
+	var oidcSecretFile string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--no-workers]",
 		Short: "sert l'interface des agents et l'API de réutilisation (/api/v1), et traite les documents en attente",
@@ -45,6 +48,16 @@ signées par une clé conservée dans le dossier de données (cle-sessions). Ctr
 serveur en laissant 30 s aux requêtes en cours.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// OIDC settings are checked before anything starts.
+			if oidcCfg.Issuer == "" && (oidcCfg.ClientID != "" || oidcCfg.RedirectURL != "" || oidcSecretFile != "") {
+				return errors.New("--oidc-issuer est nécessaire avec les autres options --oidc-…")
+			}
+			if oidcCfg.Issuer != "" {
+				var err error
+				if oidcCfg.ClientSecret, err = auth.ReadOIDCSecret(oidcSecretFile); err != nil {
+					return err
+				}
+			}
 			ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer cancel()
 			var ws *workspace
@@ -70,6 +83,11 @@ serveur en laissant 30 s aux requêtes en cours.`,
 				return err
 			}
 			cfg.Auth = a
+			if oidcCfg.Issuer != "" {
+				if cfg.OIDC, err = auth.NewOIDC(oidcCfg, a); err != nil {
+					return err
+				}
+			}
 			webStore := ws.store.(store.Web) // NewAuthenticator checked it
 			// Page images of the viewer come from their own PDF engine, so
 			// that rendering never waits behind the workers' reading.
@@ -81,8 +99,8 @@ serveur en laissant 30 s aux requêtes en cours.`,
 				return eng.Render(ctx, data, page, dpi, limits.Default())
 			}
 			cfg.UI = ui.New(ui.Deps{Store: ws.store, Web: webStore, Blobs: ws.blobs, Ref: ws.ref, Auth: a, Render: render,
-				CacheDir: filepath.Join(data.dir, "cache"),
-				Reindex:  func(ctx context.Context, n string) error { return export.Reindex(ctx, ws.store, webStore, n) }})
+				CacheDir: filepath.Join(data.dir, "cache"), OIDCLogin: cfg.OIDC != nil,
+				Reindex: func(ctx context.Context, n string) error { return export.Reindex(ctx, ws.store, webStore, n) }})
 			if flags.metrics == nil {
 				flags.metrics = metrics.New(nil)
 			}
@@ -115,6 +133,11 @@ serveur en laissant 30 s aux requêtes en cours.`,
 	cmd.Flags().BoolVar(&secure, "cookies-securises", false, "cookies Secure même sans TLS ici (derrière un mandataire HTTPS)")
 	cmd.Flags().Float64Var(&ratePerSecond, "debit-cle", 20, "requêtes par seconde permises à chaque clé d'API ou session")
 	cmd.Flags().IntVar(&burst, "rafale-cle", 40, "requêtes permises d'un coup au-delà du débit")
+	cmd.Flags().StringVar(&oidcCfg.Issuer, "oidc-issuer", "", "URL de l'émetteur OpenID Connect (celle que publie ProConnect, sans /.well-known/…) ; active la connexion par "+auth.OIDCStartPath)
+	cmd.Flags().StringVar(&oidcCfg.ClientID, "oidc-client-id", "", "identifiant client OIDC de l'application")
+	cmd.Flags().StringVar(&oidcSecretFile, "oidc-secret-file", "", "fichier du secret client OIDC (sinon la variable "+auth.OIDCSecretEnv+")")
+	cmd.Flags().StringVar(&oidcCfg.RedirectURL, "oidc-redirect", "", "URL de retour déclarée au fournisseur, https://<hôte>"+auth.OIDCCallbackPath)
+	cmd.Flags().StringSliceVar(&oidcCfg.Scopes, "oidc-scopes", auth.DefaultOIDCScopes, "portées OIDC demandées")
 	flags.register(cmd)
 	return cmd
 }

@@ -36,6 +36,9 @@ type Config struct {
 	Burst         int
 	// CSP replaces auth.DefaultCSP when set.
 	CSP string
+	// OIDC, when set, mounts the OpenID Connect login (auth.OIDCStartPath
+	// and auth.OIDCCallbackPath); build it with auth.NewOIDC on Auth.
+	OIDC *auth.OIDC
 	// UI is the agents' interface, mounted at "/"; nil answers 404 there.
 	UI http.Handler
 	// Metrics serves Prometheus' /metrics (unauthenticated, like /healthz:
@@ -98,6 +101,10 @@ func New(cfg Config) (http.Handler, error) {
 	r.Group(func(r chi.Router) {
 		r.Use(a.Middleware)
 		r.Mount(api.Prefix, apiHandler)
+		if cfg.OIDC != nil {
+			r.Get(auth.OIDCStartPath, cfg.OIDC.Start)
+			r.Get(auth.OIDCCallbackPath, cfg.OIDC.Callback)
+		}
 		if cfg.UI != nil {
 			r.Mount("/", cfg.UI)
 		}

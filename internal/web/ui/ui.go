@@ -67,6 +67,8 @@ type Deps struct {
 	Logger  *slog.Logger
 	// Now is the clock of reviews and audit entries; nil is time.Now.
 	Now func() time.Time
+	// OIDCLogin shows the ProConnect button (auth.OIDCStartPath) on the login page.
+	OIDCLogin bool
 }
 
 type server struct {
@@ -215,7 +217,7 @@ func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("suite")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, loginPage(loginView{CSRF: s.Auth.CSRFToken(r), Next: safeNext(r.URL.Query().Get("suite"))}))
+	s.render(w, r, http.StatusOK, loginPage(loginView{CSRF: s.Auth.CSRFToken(r), Next: safeNext(r.URL.Query().Get("suite")), OIDC: s.OIDCLogin}))
 }
 
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
@@ -224,7 +226,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, loginPage(loginView{Error: "Formulaire illisible."}))
 		return
 	}
-	v := loginView{Login: strings.TrimSpace(r.PostForm.Get("login")), Next: safeNext(r.PostForm.Get("suite"))}
+	v := loginView{Login: strings.TrimSpace(r.PostForm.Get("login")), Next: safeNext(r.PostForm.Get("suite")), OIDC: s.OIDCLogin}
 	if err := s.Auth.CheckCSRF(r); err != nil {
 		v.CSRF, v.Error = s.Auth.CSRFToken(r), "Le formulaire a expiré : recommencez."
 		s.render(w, r, http.StatusForbidden, loginPage(v))
