@@ -239,20 +239,40 @@ func (r *run) homogeneousGroups(items []*splitItem) [][]*splitItem {
 		}
 		return i
 	}
-	byBuyer := map[string][]int{}
+	// Same buyer and GM: linked in one pass (a large buyer has thousands
+	// of orders; comparing them pairwise would not scale).
+	firstOfGM := map[[2]string]int{}
+	// Same buyer and segment, other GM: compared by objet, one
+	// representative per distinct (GM, objet), which bounds the pairs by the
+	// number of distinct objets rather than of orders.
+	reps := map[[2]string][]int{}
+	seen := map[[4]string]bool{}
 	for i, it := range items {
-		byBuyer[it.buyer] = append(byBuyer[it.buyer], i)
+		k := [2]string{it.buyer, it.gm}
+		if j, ok := firstOfGM[k]; ok {
+			parent[find(i)] = find(j)
+		} else {
+			firstOfGM[k] = i
+		}
+		if it.seg == "" {
+			continue
+		}
+		d := [4]string{it.buyer, it.seg, it.gm, normalizeObjet(it.objet)}
+		if !seen[d] {
+			seen[d] = true
+			sk := [2]string{it.buyer, it.seg}
+			reps[sk] = append(reps[sk], i)
+		}
 	}
-	for _, idx := range byBuyer {
+	for _, idx := range reps {
 		for a := 0; a < len(idx); a++ {
 			for b := a + 1; b < len(idx); b++ {
 				x, y := items[idx[a]], items[idx[b]]
-				link := x.gm == y.gm
-				if !link && x.seg == y.seg {
-					sim, ok := r.num("fractionnement.similarite_objets", y.on)
-					link = ok && jaccard(x.objet, y.objet) >= sim
+				if x.gm == y.gm {
+					continue // already linked
 				}
-				if link {
+				sim, ok := r.num("fractionnement.similarite_objets", y.on)
+				if ok && jaccard(x.objet, y.objet) >= sim {
 					parent[find(idx[a])] = find(idx[b])
 				}
 			}
@@ -313,19 +333,40 @@ func (r *run) scanWindows(g []*splitItem) []Anomaly {
 		}
 		type span struct{ from, to int }
 		var spans []span
+		// A sliding window (the orders are sorted by date): its end only
+		// moves forward, its sum and distinct EJ are kept as it slides, so
+		// a buyer with thousands of orders costs a pass, not a square.
+		j, sum := -1, 0.0
+		inWindow := map[string]int{}
 		for i := range cand {
-			j := i
+			if j < i {
+				j, sum = i, cand[i].ht
+				inWindow[cand[i].rec.EJ.NumEJ]++
+			}
 			for j+1 < len(cand) && r.sameWindow(cand[i], cand[j+1]) {
 				j++
+				sum += cand[j].ht
+				inWindow[cand[j].rec.EJ.NumEJ]++
+			}
+			leave := func() {
+				sum -= cand[i].ht
+				if n := inWindow[cand[i].rec.EJ.NumEJ] - 1; n == 0 {
+					delete(inWindow, cand[i].rec.EJ.NumEJ)
+				} else {
+					inWindow[cand[i].rec.EJ.NumEJ] = n
+				}
 			}
 			minEJ, ok := r.num("fractionnement.min_ej", cand[j].on)
-			if !ok || float64(distinctEJ(cand[i:j+1])) < minEJ {
+			if !ok || float64(len(inWindow)) < minEJ {
+				leave()
 				continue
 			}
 			th, ok := r.ref.Threshold(code, cand[j].on)
-			if !ok || sumHT(cand[i:j+1]) < th.Amount {
+			if !ok || sum < th.Amount-1e-6 { // the sliding sum's rounding, not a tolerance
+				leave()
 				continue
 			}
+			leave()
 			if n := len(spans); n > 0 && spans[n-1].to >= i {
 				spans[n-1].to = max(spans[n-1].to, j)
 				continue
@@ -363,8 +404,15 @@ func (r *run) scanWindows(g []*splitItem) []Anomaly {
 }
 
 func subsetOf(a, b []*splitItem) bool {
+	if len(a) > len(b) {
+		return false
+	}
+	in := make(map[*splitItem]bool, len(b))
+	for _, x := range b {
+		in[x] = true
+	}
 	for _, x := range a {
-		if !slices.Contains(b, x) {
+		if !in[x] {
 			return false
 		}
 	}
@@ -519,4 +567,9 @@ func (r *run) evidence(num, champ, valeur string) Evidence {
 		e.Document = "decp"
 	}
 	return e
+}
+
+// normalizeObjet is the objet as the similarity sees it: its words.
+func normalizeObjet(s string) string {
+	return strings.Join(words(s, objetStop), " ")
 }
