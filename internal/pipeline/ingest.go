@@ -169,6 +169,8 @@ func (p *Pipeline) process(ctx context.Context, start time.Time, onProgress func
 	}
 	total := counts.Documents[store.StatusPending]
 	d0, f0, e0 := p.Done()
+	p.batchIndex.Store(true) // the detection that follows reindexes every EJ
+	defer p.batchIndex.Store(false)
 	if err := p.Start(ctx); err != nil {
 		return err
 	}

@@ -95,6 +95,10 @@ type Pipeline struct {
 	docsDone   atomic.Int64 // documents processed by this process
 	docsFailed atomic.Int64
 	ejDone     atomic.Int64
+	// batchIndex is set while an ingest or a reprocessing runs: it rebuilds
+	// the whole search index after its anomaly detection, so EJ jobs need
+	// not index as they go (a worker on its own does).
+	batchIndex atomic.Bool
 }
 
 // New returns a pipeline on the store's database; the store must be one
@@ -370,8 +374,10 @@ func (w *ejWorker) Work(ctx context.Context, job *river.Job[EJArgs]) error {
 	for i, d := range recs {
 		nums[i] = d.rec.NumEJ
 	}
-	if err := Reindex(ctx, p.cfg.Store, p.cfg.Ref, nums); err != nil {
-		return err
+	if !p.batchIndex.Load() {
+		if err := Reindex(ctx, p.cfg.Store, p.cfg.Ref, nums); err != nil {
+			return err
+		}
 	}
 	for _, d := range recs {
 		p.cfg.Metrics.Step("rapprochement", "ok", d.elapsed)
