@@ -435,13 +435,6 @@ func sumHT(items []*splitItem) float64 {
 	return s
 }
 
-func distinctEJ(items []*splitItem) int {
-	seen := map[string]bool{}
-	for _, it := range items {
-		seen[it.rec.EJ.NumEJ] = true
-	}
-	return len(seen)
-}
 
 func (r *run) fractionnementAnomaly(c []*splitItem) (Anomaly, bool) {
 	last := c[len(c)-1].on
