@@ -435,7 +435,6 @@ func sumHT(items []*splitItem) float64 {
 	return s
 }
 
-
 func (r *run) fractionnementAnomaly(c []*splitItem) (Anomaly, bool) {
 	last := c[len(c)-1].on
 	sum := sumHT(c)
