@@ -597,7 +597,7 @@ func isMarianne(s string) bool {
 	f := fold(s)
 	// The motto, however OCR spells it ("Liberté Égaiité Fraternité",
 	// "Liberté Égahté Frateguté").
-	if ws := strings.Fields(f); len(ws) == 3 && editDistance(ws[0], "liberte") <= 2 && editDistance(ws[2], "fraternite") <= 3 {
+	if ws := strings.Fields(f); len(ws) == 3 && fr.EditDistance([]byte(ws[0]), []byte("liberte")) <= 2 && fr.EditDistance([]byte(ws[2]), []byte("fraternite")) <= 3 {
 		return true
 	}
 	for _, w := range marianneWords {
@@ -606,28 +606,6 @@ func isMarianne(s string) bool {
 		}
 	}
 	return strings.HasPrefix(f, "liberte egalite")
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (both are folded to ASCII first by the callers).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // bankNames are the words of French banks' names: on a RIB the bank

@@ -11,6 +11,8 @@ import (
 	"hash/crc32"
 	"io"
 	"strings"
+
+	"github.com/depenses-eclairees/depenses/internal/fr"
 )
 
 // Writer writes small PDFs by hand, for inputs no corpus file has: page
@@ -166,31 +168,11 @@ func Similarity(got, want string) float64 {
 	if len(a) == 0 && len(b) == 0 {
 		return 1
 	}
-	return 1 - float64(levenshtein(a, b))/float64(max(len(a), len(b)))
+	return 1 - float64(fr.EditDistance(a, b))/float64(max(len(a), len(b)))
 }
 
 func fold(s string) []rune {
 	return []rune(strings.Join(strings.Fields(strings.ToLower(s)), " "))
-}
-
-func levenshtein(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ImagePDF returns a PDF with one page per JPEG image, drawn full page at
