@@ -139,13 +139,6 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 	if err := p.process(ctx, start, opt.Progress, rep); err != nil {
 		return rep, err
 	}
-	// Always run: cheap next to reading, and a run killed during the
-	// detection leaves nothing to process that would trigger it again.
-	n, took, err := p.DetectAnomalies(ctx, p.cfg.Anomalies)
-	if err != nil {
-		return rep, err
-	}
-	rep.Anomalies, rep.AnomalyTime = n, took
 	rep.Elapsed = time.Since(start)
 	rep.ElapsedSeconds = rep.Elapsed.Seconds()
 	if s := rep.Elapsed.Seconds(); s > 0 {
@@ -161,7 +154,9 @@ func (p *Pipeline) Ingest(ctx context.Context, opt IngestOptions) (*Report, erro
 	return rep, err
 }
 
-// process runs the workers until no job is left.
+// process runs the workers until no job is left, then the anomaly
+// detection — always: it is cheap next to reading, and a run killed during
+// the detection leaves nothing to process that would trigger it again.
 func (p *Pipeline) process(ctx context.Context, start time.Time, onProgress func(Progress), rep *Report) error {
 	counts, err := p.cfg.Store.Counts(ctx)
 	if err != nil {
@@ -198,7 +193,11 @@ func (p *Pipeline) process(ctx context.Context, start time.Time, onProgress func
 			rep.Issues = append(rep.Issues, store.Issue{Source: "traitement", Ref: j.Kind + " " + string(j.EncodedArgs), Message: msg})
 		}
 	}
-	return waitErr
+	if waitErr != nil {
+		return waitErr
+	}
+	rep.Anomalies, rep.AnomalyTime, err = p.DetectAnomalies(ctx, p.cfg.Anomalies)
+	return err
 }
 
 // storeAttachments stores each attachment's original and its row, links

@@ -52,11 +52,6 @@ func (p *Pipeline) Reprocess(ctx context.Context, onProgress func(Progress)) (*R
 	if err := p.process(ctx, start, onProgress, rep); err != nil {
 		return rep, err
 	}
-	n, took, err := p.DetectAnomalies(ctx, p.cfg.Anomalies)
-	if err != nil {
-		return rep, err
-	}
-	rep.Anomalies, rep.AnomalyTime = n, took
 	rep.Elapsed = time.Since(start)
 	rep.ElapsedSeconds = rep.Elapsed.Seconds()
 	return rep, nil
