@@ -115,8 +115,14 @@ func (a Anomaly) Involves(numEJ string) bool {
 // by rule (Codes order), then EJ number, then the other EJ.
 func Detect(recs []Record, ref *referential.Set, opt Options) []Anomaly {
 	r := newRun(recs, ref, opt)
+	return r.apply(r.horsMarche, r.fractionnement, r.imputation, r.fournisseur, r.montant, r.doublon, r.identifiant, r.revueDITP, r.tjm, r.conseilHorsDITP)
+}
+
+// apply runs rules in order, rounds scores, sets severities from them and
+// sorts each rule's findings by EJ.
+func (r *run) apply(rules ...func() []Anomaly) []Anomaly {
 	var out []Anomaly
-	for _, rule := range []func() []Anomaly{r.horsMarche, r.fractionnement, r.imputation, r.fournisseur, r.montant, r.doublon, r.identifiant, r.revueDITP, r.tjm, r.conseilHorsDITP} {
+	for _, rule := range rules {
 		found := rule()
 		for i := range found {
 			found[i].Score = round3(found[i].Score)

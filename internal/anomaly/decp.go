@@ -379,19 +379,7 @@ func decpDate(s string) (string, bool) {
 func DetectDECP(recs []Record, ref *referential.Set, opt Options) []Anomaly {
 	r := newRun(recs, ref, opt)
 	r.decp = true
-	var out []Anomaly
-	for _, rule := range []func() []Anomaly{r.fractionnement, r.identifiantDECP} {
-		found := rule()
-		for i := range found {
-			found[i].Score = round3(found[i].Score)
-			if found[i].Severite == "" {
-				found[i].Severite = r.severity(found[i].Score, r.anchor(found[i].NumEJ))
-			}
-		}
-		sortAnomalies(found)
-		out = append(out, found...)
-	}
-	return out
+	return r.apply(r.fractionnement, r.identifiantDECP)
 }
 
 // identifiantDECP flags a published SIRET whose Luhn key fails.
