@@ -43,7 +43,8 @@ echo "== Dépense de conseil (depenses indicators), début :"
 "$bin" --data "$data" indicators | head -8
 # A demo account, created once: agents log in with it on the web UI.
 if [ ! -f "$data/compte-demo.txt" ]; then
-  printf 'demo-depenses\n' | "$bin" --data "$data" user create demo --nom "Agent de démonstration" --scopes read,review,admin --tout >/dev/null
+  # Already there from an earlier run whose marker was removed: keep it.
+  printf 'demo-depenses\n' | "$bin" --data "$data" user create demo --nom "Agent de démonstration" --scopes read,review,admin --tout >/dev/null 2>&1 || true
   echo "identifiant demo, mot de passe demo-depenses" > "$data/compte-demo.txt"
 fi
 [ "${DEMO_NO_SERVE:-}" = 1 ] && exit 0
