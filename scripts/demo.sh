@@ -40,7 +40,8 @@ echo "== Anomalies détectées (depenses anomalies) ; attendues : $sample/anomal
 "$bin" --data "$data" anomalies | cut -d';' -f2 | tail -n +2 | sort | uniq -c
 echo
 echo "== Dépense de conseil (depenses indicators), début :"
-"$bin" --data "$data" indicators | head -8
+"$bin" --data "$data" indicators > "$data/indicateurs.txt"
+head -8 "$data/indicateurs.txt"
 # A demo account, created once: agents log in with it on the web UI.
 if [ ! -f "$data/compte-demo.txt" ]; then
   # Already there from an earlier run whose marker was removed: keep it.
