@@ -196,6 +196,9 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			r = r.WithContext(WithPrincipal(r.Context(), p))
+		} else if a.Sessions != nil && keyFrom(r) == "" {
+			// A browser not logged in: its login form needs a CSRF token.
+			r = r.WithContext(withPreSession(r.Context(), a.Sessions.preSession(w, r)))
 		}
 		next.ServeHTTP(w, r)
 	})

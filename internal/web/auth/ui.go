@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"net/http"
 
@@ -52,8 +53,14 @@ func (a *Authenticator) Current(r *http.Request) (store.User, bool) {
 // CSRFToken is the token the request's page puts in its forms; empty
 // without a session.
 func (a *Authenticator) CSRFToken(r *http.Request) string {
+	if a.Sessions == nil {
+		return ""
+	}
 	p := FromContext(r.Context())
-	if p == nil || p.Session == nil || a.Sessions == nil {
+	if p == nil || p.Session == nil {
+		if v := preSessionFrom(r.Context()); v != "" {
+			return a.Sessions.preSessionToken(v) // the login form's
+		}
 		return ""
 	}
 	return a.Sessions.CSRFToken(*p.Session)
@@ -63,9 +70,22 @@ func (a *Authenticator) CSRFToken(r *http.Request) string {
 // (Middleware already refuses those without it; this is for handlers
 // that want to say so themselves).
 func (a *Authenticator) CheckCSRF(r *http.Request) error {
+	bad := errors.New("jeton anti-CSRF absent ou invalide : rechargez la page")
+	if a.Sessions == nil {
+		return bad
+	}
+	token := csrfFrom(r)
 	p := FromContext(r.Context())
-	if p == nil || p.Session == nil || a.Sessions == nil || !a.Sessions.CheckCSRF(*p.Session, csrfFrom(r)) {
-		return errors.New("jeton anti-CSRF absent ou invalide : rechargez la page")
+	if p == nil || p.Session == nil {
+		// Not logged in: the login form's token, bound to the pre-session cookie.
+		v := preSessionFrom(r.Context())
+		if v == "" || token == "" || !hmac.Equal([]byte(token), []byte(a.Sessions.preSessionToken(v))) {
+			return bad
+		}
+		return nil
+	}
+	if !a.Sessions.CheckCSRF(*p.Session, token) {
+		return bad
 	}
 	return nil
 }
