@@ -43,15 +43,10 @@ var reviewableValues = []option{
 func (s *server) ejPage(w http.ResponseWriter, r *http.Request) {
 	sess, num := sessionOf(r), r.PathValue("num")
 	ctx := r.Context()
-	ok, err := s.visible(ctx, sess, num)
-	if err != nil {
-		s.internal(w, r, err)
+	if !s.requireVisible(w, r, sess, num) {
 		return
 	}
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
+	var err error
 	v := ejView{Sess: sess, Names: map[string]string{}, Attached: map[string]bool{}, Notice: noticeText(r.URL.Query().Get("fait"))}
 	if v.EJ, err = s.Store.EJ(ctx, num); err != nil {
 		s.internal(w, r, err)

@@ -227,13 +227,7 @@ func (s *server) reviewValue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "La revue demande le droit « revue ».")
 		return
 	}
-	ok, err := s.visible(ctx, sess, num)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	if !ok {
-		s.notFound(w, r)
+	if !s.requireVisible(w, r, sess, num) {
 		return
 	}
 	form, err := readReviewForm(w, r)
@@ -296,13 +290,7 @@ func (s *server) reviewAnomaly(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "La revue demande le droit « revue ».")
 		return
 	}
-	ok, err := s.visible(ctx, sess, num)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	if !ok {
-		s.notFound(w, r)
+	if !s.requireVisible(w, r, sess, num) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)

@@ -204,6 +204,20 @@ func (s *server) visible(ctx context.Context, sess session, numEJ string) (bool,
 	return true, nil
 }
 
+// requireVisible answers 404 (or 500) unless the EJ is visible to the
+// session; it reports whether the handler may go on.
+func (s *server) requireVisible(w http.ResponseWriter, r *http.Request, sess session, numEJ string) bool {
+	ok, err := s.visible(r.Context(), sess, numEJ)
+	if err != nil {
+		s.internal(w, r, err)
+		return false
+	}
+	if !ok {
+		s.notFound(w, r)
+	}
+	return ok
+}
+
 // safeNext keeps a post-login redirect on this site.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
